@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { projectRoot } from '../src/app/version.js';
+import type { StorageTarget } from '../src/config/config.js';
+import { createBenchDatabase } from './databases.js';
+import { TEN_STEP_PLAYBOOK, WEBHOOK_TRIAGE_PLAYBOOK, triagePayload } from './playbook-workloads.js';
+import { benchEnv, createToken, startServer } from './server-process.js';
+import { percentile, printTable, round } from './stats.js';
+
+const VIGIL = path.join(projectRoot(), 'bin', 'vigil.js');
+
+/** Reads the benchmark database directly (counts and timings the API does not aggregate). */
+async function queryRows<T>(target: StorageTarget, text: string): Promise<T[]> {
+  if (target.kind === 'sqlite') {
+    const db = new Database(target.file, { readonly: true });
+    try {
+      return db.prepare(text).all() as T[];
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sends `count` requests, `concurrency` at a time; returns each one's latency in ms. */
+async function fanOut(count: number, concurrency: number, send: (i: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await send(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return latencies;
+}
+
+async function waitForRuns(target: StorageTarget, total: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await queryRows<{ n: number | string }>(
+      target,
+      `select count(*) as n from playbook_runs where status in ('succeeded', 'failed', 'cancelled')`,
+    );
+    if (Number(row!.n) >= total) break;
+    if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${total} runs finished in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const [failed] = await queryRows<{ n: number | string; m: string | null }>(
+    target,
+    `select count(*) as n, max(message) as m from playbook_runs where status <> 'succeeded'`,
+  );
+  if (Number(failed!.n) > 0) throw new Error(`${failed!.n} runs did not succeed, e.g.: ${failed!.m}`);
+}
+
+/** Starts `vigil worker` processes (PostgreSQL mode). */
+function startWorkers(env: NodeJS.ProcessEnv, count: number): ChildProcess[] {
+  return Array.from({ length: count }, () => spawn('node', [VIGIL, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+}
+
+/** Milliseconds from each run's enqueue to its first step's start, for runs started one at a time. */
+async function startLatencies(target: StorageTarget): Promise<number[]> {
+  const rows = await queryRows<{ queued: number | string; first: number | string }>(
+    target,
+    `select r.queued_at as queued, min(s.started_at) as first from playbook_runs r
+       join playbook_run_steps s on s.workspace_id = r.workspace_id and s.run_id = r.id group by r.id, r.queued_at`,
+  );
+  return rows.map((r) => Number(r.first) - Number(r.queued));
+}
+
+/**
+ * Built-in action throughput and enqueue → first step latency: a 10-step playbook of built-in
+ * incident actions over `incidents` incidents, started through the API; embedded workers on
+ * SQLite, the API with `--no-worker` and two `vigil worker` processes on PostgreSQL.
+ */
+export async function benchPlaybookRuns(kind: 'sqlite' | 'postgres', options: { incidents: number; serverUrl?: string }) {
+  const database = await createBenchDatabase(kind, options.serverUrl);
+  const env = { ...benchEnv(database.target), VIGIL_SECRET_KEY: 'ab'.repeat(32) };
+  const workers: ChildProcess[] = [];
+  try {
+    const token = await createToken(env);
+    const server = await startServer(kind === 'postgres' ? { ...env, VIGIL_WORKERS: '0' } : env);
+    if (kind === 'postgres') workers.push(...startWorkers(env, 2));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const base = `${server.url}/api/v1/workspaces/default`;
+    const created = await fetch(`${base}/playbooks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ source: TEN_STEP_PLAYBOOK }),
+    });
+    if (created.status !== 201) throw new Error(`creating the playbook failed: ${await created.text()}`);
+    const playbook = ((await created.json()) as { id: string }).id;
+    const probes = 200;
+    await fanOut(options.incidents + probes, 16, async (i) => {
+      const response = await fetch(`${base}/incidents`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: `bench incident ${i}`, severity: 'Low' }),
+      });
+      if (response.status !== 201) throw new Error(`creating an incident failed: ${await response.text()}`);
+    });
+    const start = (number: number) =>
+      fetch(`${base}/playbooks/${playbook}/runs`, { method: 'POST', headers, body: JSON.stringify({ incident: number }) }).then(
+        async (r) => {
+          if (r.status !== 202) throw new Error(`starting a run failed: ${await r.text()}`);
+        },
+      );
+
+    // Unloaded: one run at a time, a little apart, for enqueue → first step.
+    if (kind === 'postgres') await new Promise((r) => setTimeout(r, 2000)); // workers connected
+    for (let i = 1; i <= probes; i++) {
+      await start(i);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitForRuns(database.target, probes, 60_000);
+    const latencies = await startLatencies(database.target);
+
+    // Loaded: every other incident at once (16 concurrent requests), until all runs finished.
+    const t0 = performance.now();
+    const enqueue = await fanOut(options.incidents, 16, (i) => start(probes + 1 + i));
+    const enqueuedMs = performance.now() - t0;
+    await waitForRuns(database.target, options.incidents + probes, 30 * 60_000);
+    const totalMs = performance.now() - t0;
+    await server.stop();
+    const mode = kind === 'postgres' ? 'API --no-worker + 2 `vigil worker` processes' : 'embedded worker pool (16)';
+    printTable(`Playbook runs: 10 built-in actions per run — ${database.name}, ${mode}`, [
+      [
+        'enqueue → first step, unloaded p50 / p95 / p99',
+        `${round(percentile(latencies, 50))} / ${round(percentile(latencies, 95))} / ${round(percentile(latencies, 99))} ms (target p99 < ${kind === 'postgres' ? 250 : 50} ms)`,
+      ],
+      [`${options.incidents} runs (${options.incidents * 10} actions): total`, `${round(totalMs / 1000, 2)} s`],
+      ['runs/s', round((options.incidents / totalMs) * 1000)],
+      ['built-in actions/s', `${round((options.incidents * 10 * 1000) / totalMs)} (target ≥ 2,000)`],
+      ['POST …/runs while loaded p50 / p99', `${round(percentile(enqueue, 50))} / ${round(percentile(enqueue, 99))} ms`],
+      ['all enqueued after', `${round(enqueuedMs / 1000, 2)} s`],
+    ]);
+  } finally {
+    for (const w of workers) w.kill('SIGTERM');
+    await database.drop();
+  }
+}
+
+/** The webhook-triggered 11-step triage playbook: runs/s at 10 concurrent senders, every run persisted; p50 unloaded. */
+export async function benchWebhookRuns(kind: 'sqlite' | 'postgres', options: { runs: number; serverUrl?: string }) {
+  const database = await createBenchDatabase(kind, options.serverUrl);
+  const env = { ...benchEnv(database.target), VIGIL_SECRET_KEY: 'ab'.repeat(32) };
+  try {
+    const token = await createToken(env);
+    const server = await startServer(env);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const base = `${server.url}/api/v1/workspaces/default`;
+    const created = await fetch(`${base}/playbooks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ source: WEBHOOK_TRIAGE_PLAYBOOK }),
+    });
+    if (created.status !== 201) throw new Error(`creating the playbook failed: ${await created.text()}`);
+    const hook = ((await created.json()) as { webhook: { url: string } }).webhook.url.replace(/^https?:\/\/[^/]+/, server.url);
+    const send = async (i: number) => {
+      const response = await fetch(hook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(triagePayload(i)),
+      });
+      if (response.status !== 202) throw new Error(`the webhook answered ${response.status}: ${await response.text()}`);
+    };
+    // Unloaded: one at a time, each after the previous run finished; timed by the runs' own records.
+    for (let i = 0; i < 100; i++) {
+      await send(i);
+      await waitForRuns(database.target, i + 1, 10_000);
+    }
+    const unloaded = (
+      await queryRows<{ d: number | string }>(database.target, `select finished_at - queued_at as d from playbook_runs`)
+    ).map((r) => Number(r.d));
+    const t0 = performance.now();
+    const accepted = await fanOut(options.runs, 10, (i) => send(100 + i));
+    await waitForRuns(database.target, options.runs + 100, 10 * 60_000);
+    const totalMs = performance.now() - t0;
+    const [steps] = await queryRows<{ n: number | string }>(database.target, `select count(*) as n from playbook_run_steps`);
+    await server.stop();
+    printTable(`Webhook → 11-step triage playbook, every run persisted — ${database.name}, 10 concurrent senders`, [
+      ['runs/s (received → finished)', `${round((options.runs * 1000) / totalMs)} (target ≥ 1,000)`],
+      ['webhook answer while loaded p50 / p99', `${round(percentile(accepted, 50))} / ${round(percentile(accepted, 99))} ms`],
+      [
+        'unloaded: run queued → finished p50 / p99',
+        `${round(percentile(unloaded, 50))} / ${round(percentile(unloaded, 99))} ms (target p50 < 2 ms)`,
+      ],
+      ['step records written', Number(steps!.n)],
+    ]);
+  } finally {
+    await database.drop();
+  }
+}

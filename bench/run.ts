@@ -1,0 +1,60 @@
+import os from 'node:os';
+import { postgresServer } from './databases.js';
+import { benchUpdateRules } from './automation-bench.js';
+import { benchIngest } from './ingest-bench.js';
+import { round } from './stats.js';
+import { benchPlaybookRuns, benchWebhookRuns } from './playbook-bench.js';
+import { benchQueue } from './queue-bench.js';
+import { benchStartup } from './startup-bench.js';
+
+/**
+ * `npm run bench`: prints Vigil's measured figures. Sizes can be lowered for a quick run:
+ * BENCH_ALERTS (default 100000), BENCH_INCIDENTS (default 1000000), BENCH_RUNS (playbook runs, default 10000),
+ * BENCH_ONLY=startup,ingest,automation,queue,playbooks,
+ * BENCH_DATABASES=sqlite to skip PostgreSQL.
+ */
+async function main(): Promise<void> {
+  const alerts = Number(process.env.BENCH_ALERTS ?? 100_000);
+  const incidents = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
+  const only = new Set((process.env.BENCH_ONLY ?? 'startup,ingest,automation,queue,playbooks').split(','));
+  const pgUrl = process.env.BENCH_DATABASES === 'sqlite' ? undefined : await postgresServer();
+  process.stdout.write(
+    `Vigil benchmark — ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
+      `PostgreSQL ${pgUrl ? 'available' : 'not reachable (PostgreSQL figures skipped)'}\n`,
+  );
+  if (only.has('startup')) await benchStartup();
+  if (only.has('ingest')) {
+    await benchIngest('sqlite', { alerts });
+    if (pgUrl) await benchIngest('postgres', { alerts, serverUrl: pgUrl });
+  }
+  if (only.has('automation')) {
+    for (const [kind, url] of [['sqlite', undefined], ...(pgUrl ? [['postgres', pgUrl]] : [])] as [
+      'sqlite' | 'postgres',
+      string | undefined,
+    ][]) {
+      const without = await benchIngest(kind, { alerts, serverUrl: url });
+      const withRules = await benchIngest(kind, { alerts, serverUrl: url, automationRules: true });
+      process.stdout.write(
+        `  → 50 automation rules cost ${round((1 - withRules / without) * 100)}% of ingest throughput on ${kind} (target < 20%)\n`,
+      );
+    }
+    await benchUpdateRules('sqlite', { updates: 500 });
+    if (pgUrl) await benchUpdateRules('postgres', { updates: 500, serverUrl: pgUrl });
+  }
+  if (only.has('playbooks')) {
+    const runs = Number(process.env.BENCH_RUNS ?? 10_000);
+    await benchPlaybookRuns('sqlite', { incidents: runs });
+    if (pgUrl) await benchPlaybookRuns('postgres', { incidents: runs, serverUrl: pgUrl });
+    await benchWebhookRuns('sqlite', { runs });
+    if (pgUrl) await benchWebhookRuns('postgres', { runs, serverUrl: pgUrl });
+  }
+  if (only.has('queue')) {
+    await benchQueue('sqlite', { incidents });
+    if (pgUrl) await benchQueue('postgres', { incidents, serverUrl: pgUrl });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+export { ActionError } from './action.js';
+export type { ActionContext, ActionDefinition, ActionEffect, ConnectorDefinition, ResolvedConnection } from './action.js';
+export type { ConnectorAction } from './connector-kit.js';
+export { allowlistProblems, parseAllowlist } from './outbound/allowlist.js';
+export { checkEgress, EgressRefusedError, egressPolicy } from './outbound/egress-guard.js';
+export type { EgressOptions, EgressPolicy, HostResolver } from './outbound/egress-guard.js';
+export { sendRequest } from './outbound/http-client.js';
+export type { OutboundRequest, OutboundResponse } from './outbound/http-client.js';
+export { createTokenCache } from './outbound/oauth2.js';
+export type { ClientCredentials, TokenCache } from './outbound/oauth2.js';
+export { CONNECTORS, createConnectors, findAction, findConnector, secretOutputsOf } from './registry.js';
+export type { ConnectorOptions } from './registry.js';

@@ -1,0 +1,57 @@
+import nodemailer from 'nodemailer';
+
+/** An email to send. */
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+/** Sends the server's own email (approval requests, notifications) through the configured SMTP server. */
+export interface Mailer {
+  /** Whether an SMTP server is configured; without one, nothing is sent and callers say so. */
+  readonly configured: boolean;
+  send(message: MailMessage): Promise<{ messageId: string; accepted: string[]; rejected: string[] }>;
+  close(): void;
+}
+
+/** Options: `SMTP_URL` (smtp:// or smtps://user:password@host:port) and the From address. */
+export interface MailerOptions {
+  url?: string;
+  from: string;
+}
+
+/** Builds the mailer over nodemailer's SMTP transport (one pooled connection set per process). */
+export function createMailer(options: MailerOptions): Mailer {
+  if (!options.url) {
+    return {
+      configured: false,
+      async send() {
+        throw new Error('No SMTP server is configured (set SMTP_URL), so Vigil cannot send email');
+      },
+      close() {},
+    };
+  }
+  const transport = nodemailer.createTransport(options.url);
+  return {
+    configured: true,
+    async send(message) {
+      const info = await transport.sendMail({
+        from: options.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: message.headers,
+      });
+      const list = (v: unknown) =>
+        Array.isArray(v) ? v.map((a) => (typeof a === 'string' ? a : String((a as { address?: string }).address))) : [];
+      return { messageId: info.messageId, accepted: list(info.accepted), rejected: list(info.rejected) };
+    },
+    close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import type { Execution } from './execution.js';
+import type { EngineDeps } from './run-executor.js';
+import type { StepStatus } from './run-journal.js';
+
+/** How a run ended. */
+export interface RunEnd {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  message: string | null;
+}
+
+/** Closes records left open by the end (a stop inside a branch, a failure elsewhere, a cancel). */
+function closeOpenRecords(x: Execution, status: RunEnd['status'], at: number): void {
+  for (const record of x.journal.memo.values()) {
+    if (record.status !== 'running' && record.status !== 'waiting') continue;
+    const closed: StepStatus = record.status === 'waiting' || status === 'cancelled' ? 'cancelled' : status;
+    x.journal.record({ ...record, status: closed, finishedAt: at });
+  }
+}
+
+/**
+ * Writes a run's end with its last records, in one transaction: the run's status and message,
+ * the playbook's run counts and last run, and pending approvals of the run cancelled.
+ */
+export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, startedAt: number): Promise<void> {
+  const at = deps.now();
+  closeOpenRecords(x, end.status, at);
+  const { workspaceId, id, playbookId } = x.run;
+  await x.journal.finalize(
+    {
+      status: end.status,
+      message: end.message,
+      finished_at: at,
+      started_at: startedAt,
+      lease_owner: null,
+      lease_until: null,
+      wake_at: null,
+    },
+    async (trx) => {
+      await trx
+        .updateTable('playbooks')
+        .set({
+          runs_total: sql`runs_total + 1`,
+          runs_succeeded: sql`runs_succeeded + ${end.status === 'succeeded' ? 1 : 0}`,
+          runs_failed: sql`runs_failed + ${end.status === 'failed' ? 1 : 0}`,
+          last_run_id: id,
+          last_run_status: end.status,
+          last_run_at: at,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', playbookId)
+        .execute();
+      await trx
+        .updateTable('approvals')
+        .set({ status: 'cancelled', version: sql`version + 1` })
+        .where('workspace_id', '=', workspaceId)
+        .where('run_id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
+    },
+  );
+}
+
+/**
+ * Writes that a run waits until `wakeAt` and schedules it then. If an approval of the run was
+ * answered while this attempt was still executing, the run is due now instead (no lost wake-up:
+ * answering locks the run row, and so does this write).
+ */
+export async function suspendRun(deps: EngineDeps, x: Execution, wakeAt: number): Promise<void> {
+  const { workspaceId, id } = x.run;
+  await x.journal.finalize({ status: 'waiting', wake_at: wakeAt, lease_owner: null, lease_until: null }, async (trx) => {
+    const answered = await trx
+      .selectFrom('approvals as a')
+      .innerJoin('playbook_run_steps as s', (join) =>
+        join
+          .onRef('s.workspace_id', '=', 'a.workspace_id')
+          .onRef('s.run_id', '=', 'a.run_id')
+          .onRef('s.step_key', '=', 'a.step_key'),
+      )
+      .select('a.id')
+      .where('a.workspace_id', '=', workspaceId)
+      .where('a.run_id', '=', id)
+      .where('a.status', '!=', 'pending')
+      .where('s.status', '=', 'waiting')
+      .limit(1)
+      .executeTakeFirst();
+    const due = answered ? deps.now() : wakeAt;
+    if (answered) {
+      await trx
+        .updateTable('playbook_runs')
+        .set({ wake_at: due })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+    }
+    await deps.queue.enqueue(trx, [{ workspaceId, runId: id, runAt: due }]);
+  });
+}

@@ -1,0 +1,101 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { Executor } from '../storage/dialect.js';
+import type { ActionCatalog } from './action-catalog.js';
+import { parsePlaybook, walkSteps } from './definition/index.js';
+import type { PlaybookDefinition } from './definition/definition-types.js';
+
+/** A problem with a definition, by path (and line, for YAML and JSON text). */
+export interface Problem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/** A definition checked against the catalog and the workspace. */
+export interface Checked {
+  definition: PlaybookDefinition | null;
+  problems: Problem[];
+  format: 'yaml' | 'json';
+  source: string;
+}
+
+/** Looks up which connector each named connection of the workspace has (lower-cased names). */
+export type ConnectionLookup = (executor: Executor, workspaceId: string, names: string[]) => Promise<Map<string, string>>;
+
+/** The source as stored and its format: text as given, an object as indented JSON. */
+export function sourceOf(body: { source?: string; definition?: Record<string, unknown> }): {
+  source: string;
+  format: 'yaml' | 'json';
+} {
+  if (body.definition !== undefined) return { source: JSON.stringify(body.definition, null, 2), format: 'json' };
+  const source = body.source ?? '';
+  return { source, format: /^\s*[{[]/.test(source) ? 'json' : 'yaml' };
+}
+
+/**
+ * What only the workspace can tell: the connections named exist and have the connector the steps
+ * using them need (an action's connector is its id's prefix; chat notifications need slack/teams).
+ */
+async function workspaceProblems(
+  executor: Executor,
+  workspaceId: string,
+  definition: PlaybookDefinition,
+  lookup: ConnectionLookup,
+): Promise<Problem[]> {
+  const names = Object.values(definition.connections);
+  if (names.length === 0) return [];
+  const found = await lookup(executor, workspaceId, names);
+  const problems: Problem[] = [];
+  for (const [alias, name] of Object.entries(definition.connections)) {
+    if (!found.has(name.trim().toLowerCase())) {
+      problems.push({
+        path: `connections.${alias}`,
+        message: `there is no connection named ${JSON.stringify(name)} in this workspace`,
+      });
+    }
+  }
+  walkSteps(definition, (step, path) => {
+    const uses: { alias: string; connector: string; at: string }[] = [];
+    if (step.kind === 'action' && step.connection)
+      uses.push({ alias: step.connection, connector: step.uses.split('.')[0]!, at: `${path}.connection` });
+    if (step.kind === 'approval') {
+      for (const channel of ['slack', 'teams'] as const) {
+        const alias = step.notify[channel];
+        if (alias) uses.push({ alias, connector: channel, at: `${path}.approval.notify.${channel}` });
+      }
+    }
+    for (const use of uses) {
+      const name = definition.connections[use.alias];
+      const connector = name ? found.get(name.trim().toLowerCase()) : undefined;
+      if (connector && connector !== use.connector) {
+        problems.push({
+          path: use.at,
+          message: `connection ${JSON.stringify(name)} is a ${connector} connection; this step needs ${use.connector}`,
+        });
+      }
+    }
+  });
+  return problems;
+}
+
+/** Parses and validates a definition (catalog, expressions, references) and checks it against the workspace. */
+export async function checkPlaybook(
+  executor: Executor,
+  workspaceId: string,
+  body: { source?: string; definition?: Record<string, unknown> },
+  catalog: ActionCatalog,
+  lookup: ConnectionLookup,
+): Promise<Checked> {
+  const { source, format } = sourceOf(body);
+  const parsed = parsePlaybook(body.definition ?? source, { catalog });
+  const problems: Problem[] = [...parsed.problems];
+  if (parsed.definition) problems.push(...(await workspaceProblems(executor, workspaceId, parsed.definition, lookup)));
+  return { definition: parsed.definition, problems, format, source };
+}
+
+/** The next time a cron schedule fires after `after`, in its time zone. */
+export function nextScheduledRun(cron: string, timezone: string, after: number): number {
+  return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: timezone })
+    .next()
+    .getTime();
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { NotFoundError, RuleViolationError } from '../errors/errors.js';
+import { errorResponses } from '../http/schemas.js';
+import type { VigilServer } from '../http/types.js';
+import type { Storage } from '../storage/database.js';
+import type { RunQueue } from './engine/run-executor.js';
+import { findPlaybook, findVersion } from './playbook-repository.js';
+import { webhookHash } from './playbook-service.js';
+import { inputsFromPayload } from './run-inputs.js';
+import { launchRuns } from './run-launcher.js';
+
+/**
+ * The webhook trigger: `POST /api/v1/hooks/{token}` with any JSON body starts a run of the
+ * playbook the token belongs to (the body is `trigger.payload`; declared inputs are taken from
+ * it). The token is the credential, so the URL is secret; it is never logged.
+ */
+export function registerWebhookRoutes(
+  server: VigilServer,
+  storage: Storage,
+  queue: () => RunQueue,
+  now: () => number = Date.now,
+): void {
+  server.post('/api/v1/hooks/:token', {
+    config: { permission: 'public', secretUrl: true },
+    schema: {
+      tags: ['Playbook runs'],
+      summary: "Start a webhook playbook's run (the body becomes trigger.payload)",
+      params: z.object({ token: z.string().min(10).max(200) }),
+      body: z.unknown(),
+      response: { 202: z.object({ runId: z.string(), status: z.literal('queued') }), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const { db, dialect } = storage;
+      const hook = await db
+        .selectFrom('playbook_webhooks')
+        .selectAll()
+        .where('token_hash', '=', webhookHash(request.params.token))
+        .executeTakeFirst();
+      const playbook = hook ? await findPlaybook(db, hook.workspace_id, hook.playbook_id) : undefined;
+      if (!hook || !playbook || playbook.triggerKind !== 'webhook') throw new NotFoundError('No playbook has this webhook URL');
+      if (!playbook.enabled) throw new RuleViolationError(`Playbook ${playbook.name} is disabled`);
+      const version = await findVersion(db, playbook.workspaceId, playbook.id, playbook.currentVersion);
+      if (!version?.definition) throw new RuleViolationError(`Playbook ${playbook.name} has no valid definition`);
+      const payload = request.body ?? null;
+      const inputs = inputsFromPayload(version.definition.inputs, payload);
+      const at = now();
+      const source = { type: 'system', id: 'webhook', name: 'Webhook' };
+      const [runId] = await db.transaction().execute((trx) =>
+        launchRuns(
+          trx,
+          dialect,
+          queue(),
+          [
+            {
+              workspaceId: playbook.workspaceId,
+              playbookId: playbook.id,
+              playbookName: playbook.name,
+              version: playbook.currentVersion,
+              trigger: { kind: 'webhook', payload, source },
+              inputs,
+              startedBy: { type: 'system', id: 'webhook', name: 'Webhook' },
+            },
+          ],
+          at,
+        ),
+      );
+      return reply.status(202).send({ runId: runId!, status: 'queued' as const });
+    },
+  });
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { StorageTarget } from '../config/config.js';
+import { postgresDialect, sqliteDialect, type Dialect } from './dialect.js';
+import type { Database } from './schema.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
+import { VigilSqliteDialect } from './sqlite-driver.js';
+
+/** An open database: the Kysely handle, its dialect helpers, and how to close it. */
+export interface Storage {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** A short description for logs, without credentials. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Opens the embedded SQLite file (creating its folder) or connects to PostgreSQL. */
+export function openStorage(target: StorageTarget, options: { poolSize?: number } = {}): Storage {
+  return target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, options.poolSize ?? 10);
+}
+
+function openSqlite(file: string): Storage {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before the API acknowledges it, even across a power loss.
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('cache_size = -65536');
+  // Checkpoints run in a background thread (sqlite-checkpointer.ts); this is only a backstop.
+  database.pragma('wal_autocheckpoint = 10000');
+  database.function('vigil_fold', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLocaleLowerCase() : value,
+  );
+  const db = new Kysely<Database>({ dialect: new VigilSqliteDialect(database) });
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
+  return {
+    db,
+    dialect: sqliteDialect,
+    describe: `sqlite:${file}`,
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+function openPostgres(url: string, poolSize: number): Storage {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: string) => {
+        if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  return {
+    db,
+    dialect: postgresDialect,
+    describe: `postgres://${parsed.host}${parsed.pathname}`,
+    close: () => db.destroy(),
+  };
+}

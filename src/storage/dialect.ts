@@ -1,0 +1,115 @@
+import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Database } from './schema.js';
+
+/** A Kysely handle that is either the database or an open transaction. */
+export type Executor = Kysely<Database>;
+
+/**
+ * Everything that differs between SQLite and PostgreSQL, in one place. Repositories and services
+ * are written once against Kysely and ask this object when the two databases need different SQL.
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** How many bound parameters one statement may carry; bulk writes are chunked below it. */
+  readonly maxParameters: number;
+  /**
+   * Serializes writers of one workspace for the rest of the transaction (alert grouping and
+   * incident numbering must see each other's results). SQLite's BEGIN IMMEDIATE already does.
+   */
+  lockWorkspace(trx: Executor, workspaceId: string): Promise<void>;
+  /** A case-insensitive "contains" predicate, Unicode-aware on both databases. */
+  containsInsensitive(column: Expression<string>, text: string): RawBuilder<SqlBool>;
+  /** Whether `SELECT … FOR UPDATE` exists (row locks); SQLite has one writer and needs none. */
+  readonly supportsRowLocks: boolean;
+  /**
+   * Keeps the query planner's statistics fresh. SQLite analyzes tables whose size changed a lot
+   * (PRAGMA optimize, with a row limit so it stays fast); PostgreSQL's autovacuum does this itself.
+   */
+  maintain(db: Executor): Promise<void>;
+  /**
+   * Table option for small rows with a composite primary key: SQLite stores them in the key's
+   * B-tree only (WITHOUT ROWID), one B-tree fewer to write per row; PostgreSQL has no such option.
+   */
+  readonly clusteredByKey: RawBuilder<unknown>;
+  /** Creates the full-text index over incidents' titles and descriptions (used by a migration). */
+  createIncidentSearch(db: Kysely<any>): Promise<void>;
+  /**
+   * A predicate on `incidents`: every word of the search appears in the title or description as
+   * the start of a word, ignoring case ("phish camp" finds "Phishing campaign"). Index-backed.
+   */
+  incidentTextSearch(words: string[]): RawBuilder<SqlBool>;
+}
+
+/** The words of a search text (letters and digits), at most 10. */
+export function searchWords(text: string): string[] {
+  return (text.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10);
+}
+
+/** The dialect of a Kysely handle (for migrations, which receive only the handle). */
+export function dialectOf(db: Kysely<any>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgresDialect : sqliteDialect;
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  maxParameters: 32_000,
+  supportsRowLocks: false,
+  async lockWorkspace() {},
+  clusteredByKey: sql`without rowid`,
+  async createIncidentSearch(db) {
+    // An external-content FTS5 index kept in step by triggers; the text stays only in incidents.
+    await sql`create virtual table incidents_fts using fts5(title, description, content='incidents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(
+      db,
+    );
+    await sql`create trigger incidents_fts_insert after insert on incidents begin
+      insert into incidents_fts(rowid, title, description) values (new.rowid, new.title, new.description); end`.execute(db);
+    await sql`create trigger incidents_fts_delete after delete on incidents begin
+      insert into incidents_fts(incidents_fts, rowid, title, description) values ('delete', old.rowid, old.title, old.description); end`.execute(
+      db,
+    );
+    await sql`create trigger incidents_fts_update after update of title, description on incidents
+      when old.title is not new.title or old.description is not new.description begin
+      insert into incidents_fts(incidents_fts, rowid, title, description) values ('delete', old.rowid, old.title, old.description);
+      insert into incidents_fts(rowid, title, description) values (new.rowid, new.title, new.description); end`.execute(db);
+  },
+  incidentTextSearch(words) {
+    const query = words.map((w) => `"${w}"*`).join(' ');
+    return sql<SqlBool>`incidents.rowid in (select rowid from incidents_fts where incidents_fts match ${query})`;
+  },
+  async maintain(db) {
+    await sql`pragma analysis_limit = 1000`.execute(db);
+    await sql`pragma optimize = 0x10002`.execute(db);
+  },
+  containsInsensitive(column, text) {
+    // SQLite's LIKE folds ASCII only; vigil_fold (registered on the connection) folds Unicode.
+    return sql<SqlBool>`vigil_fold(${column}) like ${likePattern(text.toLocaleLowerCase())} escape '\\'`;
+  },
+};
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  maxParameters: 65_000,
+  supportsRowLocks: true,
+  async maintain() {},
+  clusteredByKey: sql``,
+  async createIncidentSearch(db) {
+    await sql`create index incidents_search on incidents using gin (to_tsvector('simple', title || ' ' || description))`.execute(
+      db,
+    );
+  },
+  incidentTextSearch(words) {
+    const query = words.map((w) => `${w}:*`).join(' & ');
+    return sql<SqlBool>`to_tsvector('simple', incidents.title || ' ' || incidents.description) @@ to_tsquery('simple', ${query})`;
+  },
+  async lockWorkspace(trx, workspaceId) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`vigil:workspace:${workspaceId}`}, 0))`.execute(trx);
+  },
+  containsInsensitive(column, text) {
+    return sql<SqlBool>`${column} ilike ${likePattern(text)}`;
+  },
+};

@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely';
+import * as core from './0001-core.js';
+import * as tasks from './0002-tasks.js';
+import * as automation from './0003-automation.js';
+import * as playbooks from './0004-playbooks.js';
+
+/**
+ * Every migration, in order. Append-only: a released migration is never edited (a test compares
+ * each file with the checksum recorded in checksums.json); changes go in a new file.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-core': core,
+  '0002-tasks': tasks,
+  '0003-automation': automation,
+  '0004-playbooks': playbooks,
+};

@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { describeEachDialect } from '../support/test-app.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CORPUS = path.resolve(ROOT, 'test/fixtures/corpus/sentinel/automation-rules');
+const SPEC = path.join(CORPUS, 'spec-2024-09-01-AutomationRules_CreateOrUpdate.json');
+const QUICKSTART = path.join(CORPUS, 'quickstart-sentinel-automation-rule-azuredeploy.json');
+// Runs the CLI's main() from source (through tsx) as bin/vigil.js does.
+const RUNNER =
+  "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))" +
+  '.catch((e) => { process.stderr.write(`${e?.message ?? e}\\n`); process.exitCode = 1; })';
+const ARM =
+  '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/myWorkspace/providers/Microsoft.SecurityInsights/alertRules';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of [
+    'DATABASE_URL',
+    'TEST_DATABASE_URL',
+    'VIGIL_URL',
+    'VIGIL_TOKEN',
+    'VIGIL_WORKSPACE',
+    'PORT',
+    'HOST',
+    'DATA_DIR',
+  ])
+    delete env[key];
+  return env;
+}
+
+describeEachDialect('vigil rules (local database)', (dialect) => {
+  let dir: string;
+  let database: TestDatabase;
+  const env = () =>
+    database.target.kind === 'postgres'
+      ? { DATABASE_URL: database.target.url }
+      : { DATA_DIR: path.dirname(database.target.file) };
+
+  const run = (args: string[]): Promise<CliResult> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', RUNNER], {
+        cwd: ROOT,
+        env: { ...baseEnv(), ...env(), CLI_ARGS: JSON.stringify(args), LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const ok = async (args: string[]) => {
+    const res = await run(args);
+    expect(res.stderr, `vigil ${args.join(' ')}`).toBe('');
+    expect(res.code, `vigil ${args.join(' ')}`).toBe(0);
+    return res.stdout;
+  };
+  const list = async () => JSON.parse(await ok(['--json', 'rules', 'list'])).items as any[];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-rules-cli-'));
+    database = await createTestDatabase(dialect);
+    await ok(['migrate']);
+    const bundle = path.join(dir, 'analytics.json');
+    fs.writeFileSync(
+      bundle,
+      JSON.stringify({
+        analyticsRules: [
+          { name: 'Impossible travel', externalId: `${ARM}/fab3d2d4-747f-46a7-8ef0-9c0be8112bf7` },
+          { name: 'Password spray', externalId: `${ARM}/8deb8303-e94d-46ff-96e0-5fd94b33df1a` },
+          { name: 'Urgent phishing', externalId: `${ARM}/5a3f0c1e-2b7d-4e8a-9c6f-1d2e3f4a5b6c` },
+        ],
+        alerts: [],
+      }),
+    );
+    expect(await ok(['ingest', bundle])).toMatch(/Created 3 analytics rule\(s\)/);
+  }, 120_000);
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  it('imports Sentinel files; an ARM template needs --param values, and reports the unresolved ones without them', async () => {
+    expect(await ok(['rules', 'import', SPEC, '--format', 'sentinel'])).toMatch(
+      /^Imported 1 of 1 rule\(s\): 1 created, 0 updated, 0 skipped\.\ncreated  Suspicious user sign-in events/,
+    );
+    const bare = await run(['rules', 'import', QUICKSTART, '--format', 'sentinel']);
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toMatch(/0 created, 0 updated, 1 skipped/);
+    expect(bare.stdout).toMatch(/unresolved: document\.resources\[0\]\.properties\.displayName: could not resolve/);
+    const args = ['rules', 'import', QUICKSTART, '--format', 'sentinel', '--param', 'existingWorkspaceName=myWorkspace'];
+    args.push(
+      '--param',
+      'automationRuleName=Close urgent high',
+      '--param',
+      'existingRuleId=5a3f0c1e-2b7d-4e8a-9c6f-1d2e3f4a5b6c',
+    );
+    const out = await ok(args);
+    expect(out).toMatch(/1 created/);
+    expect(out).toMatch(/note: .*classificationComment: missing/);
+    const rules = await list();
+    expect(rules.map((r) => [r.name, r.analyticsRules?.map((a: any) => a.name)])).toEqual([
+      ['Suspicious user sign-in events', ['Impossible travel', 'Password spray']],
+      ['Close urgent high', ['Urgent phishing']],
+    ]);
+    expect((await ok(['rules', 'list'])).split('\n')[0]).toMatch(/^ORDER\s+NAME\s+TRIGGER\s+STATE\s+ANALYTICS RULES\s+ACTIONS$/);
+    const again = await run(['rules', 'import', SPEC]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/skipped  Suspicious user sign-in events .*exists; import with mode "upsert"/);
+    expect(await ok(['rules', 'import', SPEC, '--mode', 'upsert'])).toMatch(/1 updated/);
+  });
+
+  it('exports Sentinel JSON to stdout or a file, which imports back', async () => {
+    const stdout = JSON.parse(await ok(['rules', 'export', '--format', 'sentinel']));
+    expect(stdout.value.map((r: any) => r.properties.displayName)).toEqual([
+      'Suspicious user sign-in events',
+      'Close urgent high',
+    ]);
+    const file = path.join(dir, 'export.json');
+    expect(await ok(['rules', 'export', '--format', 'sentinel', '-o', file])).toBe(`Wrote 2 rule(s) to ${file}.\n`);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(stdout);
+    expect(await ok(['rules', 'import', file, '--mode', 'upsert'])).toMatch(/0 created, 2 updated, 0 skipped/);
+  });
+
+  it('rules as code: export to YAML, edit, delete, add; apply --dry-run changes nothing; apply makes the workspace match', async () => {
+    const code = path.join(dir, 'rules');
+    expect(await ok(['rules', 'export', code])).toMatch(/Wrote 2 rule\(s\)/);
+    expect(fs.readdirSync(code).sort()).toEqual(['close-urgent-high.yaml', 'suspicious-user-sign-in-events.yaml']);
+    const editedFile = path.join(code, 'suspicious-user-sign-in-events.yaml');
+    const edited = YAML.parse(fs.readFileSync(editedFile, 'utf8'));
+    expect(edited.analyticsRuleIds).toHaveLength(2);
+    edited.order = 5;
+    edited.actions.push({ type: 'addTags', tags: ['identity'] });
+    fs.writeFileSync(editedFile, YAML.stringify(edited));
+    fs.rmSync(path.join(code, 'close-urgent-high.yaml'));
+    fs.writeFileSync(
+      path.join(code, 'escalate.yaml'),
+      [
+        'name: Escalate sprays',
+        'order: 3',
+        'trigger: incidentCreated',
+        'analyticsRuleIds: [Password spray]',
+        'conditions:',
+        '  - { type: property, property: AccountUPNSuffix, operator: Equals, values: [contoso.com] }',
+        'actions:',
+        '  - { type: changeSeverity, severity: High }',
+        '',
+      ].join('\n'),
+    );
+
+    const before = await list();
+    const plan = await ok(['rules', 'apply', code, '--dry-run']);
+    expect(plan.trimEnd().split('\n')).toEqual([
+      '+ create    Escalate sprays',
+      '~ update    Suspicious user sign-in events (order, actions)',
+      '- delete    Close urgent high',
+      'Dry run: 1 to create, 1 to update, 1 to delete; nothing was changed.',
+    ]);
+    expect(await list()).toEqual(before);
+
+    expect(await ok(['rules', 'apply', code])).toMatch(/Applied: 1 created, 1 updated, 1 deleted, 0 unchanged\.\n$/);
+    const after = await list();
+    expect(after.map((r) => [r.name, r.order])).toEqual([
+      ['Escalate sprays', 3],
+      ['Suspicious user sign-in events', 5],
+    ]);
+    expect(after[0].analyticsRules.map((a: any) => a.name)).toEqual(['Password spray']);
+    expect(after[1].actions.at(-1)).toEqual({ type: 'addTags', tags: ['identity'] });
+    expect(after[1].id).toBe(before.find((r) => r.name === 'Suspicious user sign-in events').id);
+
+    expect(await ok(['rules', 'apply', code])).toMatch(/Nothing to change: the workspace matches the files\.\n$/);
+    const json = JSON.parse(await ok(['--json', 'rules', 'apply', code, '--dry-run']));
+    expect(json.steps.map((s: any) => s.action)).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('refuses an invalid rule file, naming the file and the path, and changes nothing', async () => {
+    const code = path.join(dir, 'broken');
+    fs.mkdirSync(code);
+    fs.writeFileSync(
+      path.join(code, 'bad.yaml'),
+      'name: Bad\norder: 1\ntrigger: incidentCreated\nactions:\n  - { type: addTask }\n',
+    );
+    const before = await list();
+    const res = await run(['rules', 'apply', code]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/bad\.yaml: actions\.0\.title: /);
+    expect(await list()).toEqual(before);
+  });
+});
