@@ -70,6 +70,15 @@ function startWorkers(env: NodeJS.ProcessEnv, count: number): ChildProcess[] {
   return Array.from({ length: count }, () => spawn('node', [VIGIL, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
 }
 
+/** Stops a worker process and waits until it exited (its runs are handed back). */
+function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 /** Milliseconds from each run's enqueue to its first step's start, for runs started one at a time. */
 async function startLatencies(target: StorageTarget): Promise<number[]> {
   const rows = await queryRows<{ queued: number | string; first: number | string }>(
@@ -91,10 +100,10 @@ export async function benchPlaybookRuns(kind: 'sqlite' | 'postgres', options: { 
   const workers: ChildProcess[] = [];
   try {
     const token = await createToken(env);
-    const server = await startServer(kind === 'postgres' ? { ...env, VIGIL_WORKERS: '0' } : env);
+    let server = await startServer(kind === 'postgres' ? { ...env, VIGIL_WORKERS: '0' } : env);
     if (kind === 'postgres') workers.push(...startWorkers(env, 2));
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const base = `${server.url}/api/v1/workspaces/default`;
+    let base = `${server.url}/api/v1/workspaces/default`;
     const created = await fetch(`${base}/playbooks`, {
       method: 'POST',
       headers,
@@ -127,12 +136,27 @@ export async function benchPlaybookRuns(kind: 'sqlite' | 'postgres', options: { 
     await waitForRuns(database.target, probes, 60_000);
     const latencies = await startLatencies(database.target);
 
-    // Loaded: every other incident at once (16 concurrent requests), until all runs finished.
+    // Throughput: every other incident's run queued through the API with no worker running, then
+    // the queue drained by the workers (the engine alone), timed until the last run finished.
+    if (kind === 'sqlite') {
+      await server.stop();
+      server = await startServer({ ...env, VIGIL_WORKERS: '0' });
+    } else {
+      for (const w of workers.splice(0)) await stopProcess(w);
+    }
+    base = `${server.url}/api/v1/workspaces/default`;
     const t0 = performance.now();
     const enqueue = await fanOut(options.incidents, 16, (i) => start(probes + 1 + i));
     const enqueuedMs = performance.now() - t0;
+    const t1 = performance.now();
+    if (kind === 'sqlite') {
+      await server.stop();
+      server = await startServer(env);
+    } else {
+      workers.push(...startWorkers(env, 2));
+    }
     await waitForRuns(database.target, options.incidents + probes, 30 * 60_000);
-    const totalMs = performance.now() - t0;
+    const drainMs = performance.now() - t1;
     await server.stop();
     const mode = kind === 'postgres' ? 'API --no-worker + 2 `vigil worker` processes' : 'embedded worker pool (16)';
     printTable(`Playbook runs: 10 built-in actions per run — ${database.name}, ${mode}`, [
@@ -140,14 +164,17 @@ export async function benchPlaybookRuns(kind: 'sqlite' | 'postgres', options: { 
         'enqueue → first step, unloaded p50 / p95 / p99',
         `${round(percentile(latencies, 50))} / ${round(percentile(latencies, 95))} / ${round(percentile(latencies, 99))} ms (target p99 < ${kind === 'postgres' ? 250 : 50} ms)`,
       ],
-      [`${options.incidents} runs (${options.incidents * 10} actions): total`, `${round(totalMs / 1000, 2)} s`],
-      ['runs/s', round((options.incidents / totalMs) * 1000)],
-      ['built-in actions/s', `${round((options.incidents * 10 * 1000) / totalMs)} (target ≥ 2,000)`],
-      ['POST …/runs while loaded p50 / p99', `${round(percentile(enqueue, 50))} / ${round(percentile(enqueue, 99))} ms`],
-      ['all enqueued after', `${round(enqueuedMs / 1000, 2)} s`],
+      [
+        `${options.incidents} runs queued through the API (16 concurrent)`,
+        `${round(enqueuedMs / 1000, 2)} s (${round((options.incidents * 1000) / enqueuedMs)} runs/s; POST p50 / p99 ${round(percentile(enqueue, 50))} / ${round(percentile(enqueue, 99))} ms)`,
+      ],
+      [`then executed (${options.incidents * 10} actions)`, `${round(drainMs / 1000, 2)} s, incl. worker start`],
+      ['runs/s', round((options.incidents / drainMs) * 1000)],
+      ['built-in actions/s', `${round((options.incidents * 10 * 1000) / drainMs)} (target ≥ 2,000)`],
+      ['total: queued + executed', `${round((enqueuedMs + drainMs) / 1000, 2)} s`],
     ]);
   } finally {
-    for (const w of workers) w.kill('SIGTERM');
+    for (const w of workers) await stopProcess(w);
     await database.drop();
   }
 }

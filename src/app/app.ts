@@ -75,7 +75,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           state.shuttingDown = true;
           clearInterval(maintenance);
           await server.close();
-          await services.playbooks.stopWorkers();
+          // Runs in flight are handed back; if the database is gone, their leases expire instead.
+          await services.playbooks
+            .stopWorkers()
+            .catch((error) => logger.warn({ err: error }, 'could not hand back the playbook runs in flight'));
           await storage.close();
         })();
         return closing;

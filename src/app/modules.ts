@@ -40,7 +40,7 @@ export function registerModuleRoutes(server: VigilServer, services: Services, co
   registerConnectionRoutes(server, playbooks.connections);
   registerPlaybookRoutes(server, playbooks.playbooks, playbooks.runs);
   registerRunRoutes(server, playbooks.runs, playbooks.playbooks, services.incidents);
-  registerWebhookRoutes(server, services.storage, () => playbooks.queue, services.now);
+  registerWebhookRoutes(server, services.storage, playbooks.launcher, playbooks.definitions);
   registerApprovalRoutes(server, playbooks.approvals);
   registerCatalogRoutes(server, playbooks.catalog);
 }

@@ -71,7 +71,7 @@ export function registerApprovalRoutes(server: VigilServer, approvals: ApprovalS
   });
 
   server.post('/approve/:token', {
-    config: { permission: 'public', secretUrl: true },
+    config: { permission: 'public', secretUrl: true, formBody: true },
     schema: { hide: true, params: tokenParams, body: z.object({ choice: z.string().min(1).max(200) }) },
     handler: async (request, reply) => {
       reply.headers(PAGE_HEADERS);

@@ -1,15 +1,19 @@
+import { insertActivity, type NewActivity } from '../activity/index.js';
 import { fromJson } from '../storage/json.js';
-import type { Executor } from '../storage/dialect.js';
+import type { Dialect, Executor } from '../storage/dialect.js';
 import type { AlertFacts } from '../incidents/incident-automation.js';
 import type { LaunchRequest, PlaybookLauncher } from './playbook-launcher.js';
 
 /**
  * An analytics rule's automated response: the playbooks it names run on each new alert it raised
  * (started in the ingest transaction, like Run playbook actions). One read per batch, of the
- * batch's analytics rules that have a response.
+ * batch's analytics rules that have a response. A playbook that cannot start (deleted, disabled,
+ * its trigger changed since the rule named it) is recorded on the alert's incident as a failed
+ * automation, as a rule's failed action is.
  */
 export async function launchAutomatedResponses(
   trx: Executor,
+  dialect: Dialect,
   launcher: PlaybookLauncher,
   workspaceId: string,
   alerts: { id: string; facts: AlertFacts }[],
@@ -37,5 +41,20 @@ export async function launchAutomatedResponses(
       }
     }
   }
-  await launcher.launch(trx, workspaceId, requests, now);
+  const launched = await launcher.launch(trx, workspaceId, requests, now);
+  const failures: NewActivity[] = [];
+  launched.forEach((result, i) => {
+    const { target, source, playbook } = requests[i]!;
+    if (!('error' in result) || target.kind !== 'alert' || !target.incidentId) return;
+    const to = { playbook, alertId: target.alertId, error: result.error };
+    failures.push({
+      workspaceId,
+      incidentId: target.incidentId,
+      action: 'automationFailed',
+      actor: source,
+      changes: [{ field: 'automatedResponse', from: null, to }],
+      at: now,
+    });
+  });
+  await insertActivity(trx, dialect, failures);
 }

@@ -108,7 +108,7 @@ export function createIncidentAutomation({
       context: AutomationContext,
     ) {
       if (alerts.length === 0) return;
-      await launchAutomatedResponses(trx, playbooks, workspaceId, alerts, context.now);
+      await launchAutomatedResponses(trx, dialect, playbooks, workspaceId, alerts, context.now);
       const rules = rulesToRun(await cache.rules(trx, workspaceId, context.version), 'alertCreated', context.now);
       if (rules.length === 0) return;
       const identifiers =
@@ -151,7 +151,7 @@ export function createIncidentAutomation({
   };
 }
 
-/** Alert-created rules only run playbooks: their actions are recorded as pending playbook runs. */
+/** Alert-created rules only run playbooks: each action is pending until its run is started (or refused). */
 function executeRuleOnAlert(rule: Parameters<typeof executeRule>[0]) {
   return {
     rule,
@@ -164,7 +164,7 @@ function executeRuleOnAlert(rule: Parameters<typeof executeRule>[0]) {
       index,
       type: a.type,
       outcome: 'pending' as 'pending' | 'applied' | 'failed',
-      detail: 'recorded; playbook runs start with the playbook engine',
+      detail: 'starting the playbook run',
     })),
   };
 }

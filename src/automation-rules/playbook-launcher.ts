@@ -24,7 +24,7 @@ export interface PlaybookLauncher {
   ): Promise<({ runId: string } | { error: string })[]>;
 }
 
-/** No playbook engine: runs are recorded as pending (tests of the rules alone). */
+/** No playbook engine (tests of the rules alone): every Run playbook action fails with why. */
 export const NO_PLAYBOOKS: PlaybookLauncher = {
   async launch(_trx, _ws, requests) {
     return requests.map(() => ({ error: 'playbooks are not available' }));

@@ -9,6 +9,8 @@ export interface ClientOptions {
   url?: string;
   token?: string;
   workspace: string;
+  /** Local database only: also execute playbook runs in this process (e.g. to wait for a run's result). */
+  worker?: boolean;
 }
 
 /** A response as the CLI sees it. */
@@ -49,7 +51,7 @@ export async function connect(options: ClientOptions): Promise<Client> {
   if (options.url) return remoteClient(options.url, options.token, options.workspace);
   const secret = randomBytes(32).toString('base64url');
   const config = loadConfig(process.env);
-  const app = await createApp(config, { logger: createLogger('error'), localSecret: secret });
+  const app = await createApp(config, { logger: createLogger('error'), localSecret: secret, worker: options.worker });
   return localClient(app, secret, options.workspace);
 }
 

@@ -7,6 +7,7 @@ import { commentOnIncident, listIncidents, showIncident, updateIncidents } from 
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
+import { registerPlaybookCommands } from './commands/playbooks.js';
 import { addTask, listTasks, setTaskStatus } from './commands/tasks.js';
 import { applyRules, exportRules, importRules, listRules } from './commands/rules.js';
 import { createToken, listTokens, revokeToken } from './commands/tokens.js';
@@ -28,11 +29,11 @@ const collect = (value: string, previous: string[] = []) => [
     .filter(Boolean),
 ];
 
-/** Runs a command with a client, closing it afterwards. */
-function withClient(program: Command, run: (client: Client, json: boolean) => Promise<void>) {
+/** Runs a command with a client, closing it afterwards (`worker`: the local database's client also executes runs). */
+function withClient(program: Command, run: (client: Client, json: boolean) => Promise<void>, worker = false) {
   return async () => {
     const options = program.opts<GlobalOptions>();
-    const client = await connect({ url: options.url, token: options.token, workspace: options.workspace });
+    const client = await connect({ url: options.url, token: options.token, workspace: options.workspace, worker });
     try {
       await run(client, options.json ?? false);
     } finally {
@@ -173,6 +174,8 @@ export function buildProgram(): Command {
     .description("create, update and delete rules (matched by name) so the workspace matches <dir>'s YAML files")
     .option('--dry-run', 'print the plan and change nothing')
     .action((dir: string, options) => withClient(program, (client, json) => applyRules(client, dir, options, json))());
+
+  registerPlaybookCommands(program, (run, worker) => withClient(program, run, worker));
 
   const tokens = program.command('tokens').description('API tokens for scripts and alert sources');
   tokens

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { requirePermission, type Access } from '../auth/permissions.js';
 import type { ConnectorDefinition, ResolvedConnection } from '../connectors/action.js';
 import { ConflictError, InputError, NotFoundError, PreconditionFailedError } from '../errors/errors.js';
@@ -44,6 +45,28 @@ function problemsOf(prefix: string, issues: { path: PropertyKey[]; message: stri
   return issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
 }
 
+/** "is required" for a missing field, zod's own message otherwise. */
+const fieldErrors: z.core.$ZodErrorMap = (issue) =>
+  issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
+
+/** The field names of a connector's settings or secrets schema (a zod object, possibly refined). */
+function fieldNames(schema: z.ZodType): string[] | undefined {
+  const shape = (schema as unknown as { shape?: unknown }).shape;
+  return typeof shape === 'object' && shape !== null ? Object.keys(shape) : undefined;
+}
+
+/** A problem for each field the connector does not have (a typo would otherwise be dropped silently). */
+function unknownFields(prefix: string, schema: z.ZodType, value: unknown) {
+  const names = fieldNames(schema);
+  if (!names || typeof value !== 'object' || value === null) return [];
+  return Object.keys(value)
+    .filter((key) => !names.includes(key))
+    .map((key) => ({
+      path: `${prefix}.${key}`,
+      message: `unknown field; the ${prefix} of this connector are ${names.join(', ') || 'none'}`,
+    }));
+}
+
 /** Connections: credentials and settings playbooks use to reach outside services. */
 export type ConnectionService = ReturnType<typeof createConnectionService>;
 
@@ -76,10 +99,12 @@ export function createConnectionService({
 
   /** Validates settings and the full set of secrets against the connector; returns them normalized. */
   function validated(connector: ConnectorDefinition, settings: unknown, secrets: Record<string, string>) {
-    const s = connector.settings.safeParse(settings ?? {});
-    const k = connector.secrets.safeParse(secrets);
+    const s = connector.settings.safeParse(settings ?? {}, { error: fieldErrors });
+    const k = connector.secrets.safeParse(secrets, { error: fieldErrors });
     const problems = [
+      ...unknownFields('settings', connector.settings, settings),
       ...(s.success ? [] : problemsOf('settings', s.error.issues)),
+      ...unknownFields('secrets', connector.secrets, secrets),
       ...(k.success ? [] : problemsOf('secrets', k.error.issues)),
     ];
     if (problems.length > 0) throw new InputError(`${problems[0]!.path}: ${problems[0]!.message}`, problems);

@@ -12,6 +12,8 @@ export interface RouteInfo {
   url: string;
   permission: string | undefined;
   allowAdmin: boolean;
+  /** The URL holds a credential (webhook, approval link): logs show the route pattern only. */
+  secretUrl: boolean;
 }
 
 /**
@@ -38,16 +40,23 @@ export function createHttpServer(logger: Logger, state: { shuttingDown: boolean 
         url: route.url,
         permission: route.config?.permission,
         allowAdmin: route.config?.allowAdmin ?? false,
+        secretUrl: route.config?.secretUrl ?? false,
       });
     }
   });
   // JSON only: a text/plain body is refused (415) rather than validated as a string.
   server.removeContentTypeParser('text/plain');
-  // HTML forms (the approval confirmation page) post url-encoded fields.
+  // HTML forms (the approval confirmation page) post url-encoded fields, to the routes that say so.
   server.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 64 * 1024 },
-    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    (request, body, done) => {
+      if (!request.routeOptions.config?.formBody) {
+        done(Object.assign(new Error('JSON only'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+        return;
+      }
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
   );
   server.setValidatorCompiler(zodValidatorCompiler);
   server.setSerializerCompiler(jsonSerializerCompiler);

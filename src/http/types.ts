@@ -29,6 +29,8 @@ declare module 'fastify' {
     beforePasswordChange?: boolean;
     /** The URL carries a secret (webhook and approval link tokens): logs show the route pattern instead. */
     secretUrl?: boolean;
+    /** Accepts an HTML form body (application/x-www-form-urlencoded); every other route takes JSON only. */
+    formBody?: boolean;
   }
   interface FastifyRequest {
     /** Who is calling, and in which workspace with which roles; set before the handler runs. */

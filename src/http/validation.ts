@@ -28,13 +28,20 @@ function describeInput(input: unknown): string {
 }
 
 /** Fields whose values are never quoted back (they are secrets). */
-const SECRET_FIELD = /password|secret|token/i;
+const SECRET_FIELD = /password|secret|token|apikey/i;
+
+/** Whether a value holds a secret field at any depth (a whole body with `secrets:` is not quoted either). */
+function holdsSecret(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 8) return false;
+  return Object.entries(value).some(([key, item]) => SECRET_FIELD.test(key) || holdsSecret(item, depth + 1));
+}
 
 /** Turns zod issues into `{ path, message }` details that quote what was sent (except secrets). */
 export function issuesToDetails(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): ErrorDetail[] {
   return issues.map((issue) => {
     const path = formatPath([...prefix, ...issue.path]);
-    const secret = issue.path.some((segment) => typeof segment === 'string' && SECRET_FIELD.test(segment));
+    const secret =
+      issue.path.some((segment) => typeof segment === 'string' && SECRET_FIELD.test(segment)) || holdsSecret(issue.input);
     const quoted = secret || (issue.code === 'invalid_type' && issue.input === undefined) ? '' : describeInput(issue.input);
     const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     return { path: path || '(body)', message: `${message}${quoted}` };

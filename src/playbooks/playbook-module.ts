@@ -16,6 +16,7 @@ import { createActionCatalog } from './action-catalog.js';
 import { incidentReadActions } from './builtin/incident-read-actions.js';
 import { incidentWriteActions } from './builtin/incident-write-actions.js';
 import { createDefinitionCache } from './definition-cache.js';
+import { createLaunchBatcher } from './launch-batcher.js';
 import type { EngineDeps, RunQueue } from './engine/run-executor.js';
 import { createPlaybookService } from './playbook-service.js';
 import { createRunService } from './run-service.js';
@@ -91,18 +92,24 @@ export function createPlaybookModule(deps: PlaybookModuleDeps) {
       mailer,
       logger: log,
     }),
-    definitions: createDefinitionCache(storage.db),
+    definitions,
     queue,
     redact: redactSecrets,
     leaseMs: config.runLeaseMs,
     logger: log,
   });
+  const definitions = createDefinitionCache(storage.db);
+  const launcher = createLaunchBatcher(storage, () => queue, now);
   const scheduler = () => createScheduler({ storage, now, queue: () => queue, logger: logger! });
   let running: { worker: RunWorker; scheduler: ReturnType<typeof scheduler> } | undefined;
 
   return {
     catalog,
     queue,
+    /** Definitions by version, parsed once per process. */
+    definitions,
+    /** Group-committed launches for triggers without a transaction of their own (webhooks). */
+    launcher,
     connections,
     playbooks,
     runs,

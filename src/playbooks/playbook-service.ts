@@ -1,12 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { requirePermission, type Access } from '../auth/permissions.js';
-import { ConflictError, InputError, NotFoundError, PreconditionFailedError, RuleViolationError } from '../errors/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, RuleViolationError } from '../errors/errors.js';
 import { decodeCursor, encodeCursor, isoTime } from '../http/cursor.js';
-import { etagOf } from '../http/schemas.js';
 import { newId } from '../ids/ids.js';
 import type { Storage } from '../storage/database.js';
 import type { Executor } from '../storage/dialect.js';
-import { toJson } from '../storage/json.js';
 import type { ActionCatalog } from './action-catalog.js';
 import type { PlaybookDefinition } from './definition/definition-types.js';
 import {
@@ -19,52 +16,9 @@ import {
   type PlaybookRecord,
 } from './playbook-repository.js';
 import type { Playbook, PlaybookDetail, PlaybookListQuery, PlaybookSource } from './playbook-schemas.js';
-import { checkPlaybook, nextScheduledRun, type Checked, type ConnectionLookup } from './playbook-validation.js';
-
-/** A playbook as lists show it. */
-export function toPlaybook(p: PlaybookRecord): Playbook {
-  return {
-    id: p.id,
-    name: p.name,
-    description: p.description,
-    enabled: p.enabled,
-    trigger: p.triggerKind,
-    version: p.currentVersion,
-    schedule:
-      p.scheduleCron === null
-        ? null
-        : {
-            cron: p.scheduleCron,
-            timezone: p.scheduleTimezone ?? 'UTC',
-            nextRunAt: p.nextRunAt === null ? null : isoTime(p.nextRunAt),
-          },
-    runs: {
-      total: p.runsTotal,
-      succeeded: p.runsSucceeded,
-      failed: p.runsFailed,
-      last:
-        p.lastRunId && p.lastRunStatus && p.lastRunAt
-          ? { id: p.lastRunId, status: p.lastRunStatus, at: isoTime(p.lastRunAt) }
-          : null,
-    },
-    createdBy: p.createdBy,
-    modifiedBy: p.modifiedBy,
-    createdAt: isoTime(p.createdAt),
-    updatedAt: isoTime(p.updatedAt),
-    etag: etagOf(p.version),
-  };
-}
-
-/** The hash stored for a webhook token. */
-export const webhookHash = (token: string) => createHash('sha256').update(token).digest('hex');
-
-function invalid(checked: Checked): InputError {
-  const first = checked.problems[0]!;
-  return new InputError(
-    `The playbook has ${checked.problems.length} problem(s); the first: ${first.path}: ${first.message}`,
-    checked.problems,
-  );
-}
+import { checkPlaybook, nextScheduledRun, type ConnectionLookup } from './playbook-validation.js';
+import { toDetail, toPlaybook } from './playbook-views.js';
+import { insertVersion, invalidPlaybook, issueWebhook } from './playbook-writes.js';
 
 /** Playbooks: versioned definitions, enabled or not, with their triggers. */
 export type PlaybookService = ReturnType<typeof createPlaybookService>;
@@ -104,34 +58,6 @@ export function createPlaybookService({
       scheduleTimezone: schedule?.timezone ?? null,
       nextRunAt: schedule && enabled ? nextScheduledRun(schedule.cron, schedule.timezone, at) : null,
     };
-  }
-
-  async function insertVersion(trx: Executor, p: PlaybookRecord, checked: Checked, access: Access, at: number): Promise<void> {
-    await trx
-      .insertInto('playbook_versions')
-      .values({
-        workspace_id: p.workspaceId,
-        playbook_id: p.id,
-        version: p.currentVersion,
-        source: checked.source,
-        format: checked.format,
-        definition: toJson(checked.definition),
-        problems: toJson(checked.problems),
-        created_by: toJson(access.actor),
-        created_at: at,
-      })
-      .execute();
-  }
-
-  /** A new webhook token for the playbook (the old one stops working); the URL is shown this once. */
-  async function newWebhook(trx: Executor, p: PlaybookRecord, at: number): Promise<string> {
-    const token = `whk_${randomBytes(24).toString('base64url')}`;
-    await trx.deleteFrom('playbook_webhooks').where('workspace_id', '=', p.workspaceId).where('playbook_id', '=', p.id).execute();
-    await trx
-      .insertInto('playbook_webhooks')
-      .values({ token_hash: webhookHash(token), workspace_id: p.workspaceId, playbook_id: p.id, created_at: at })
-      .execute();
-    return `${publicUrl}/api/v1/hooks/${token}`;
   }
 
   async function detail(p: PlaybookRecord, webhookUrl: string | null = null): Promise<PlaybookDetail> {
@@ -188,7 +114,7 @@ export function createPlaybookService({
       const at = now();
       return db.transaction().execute(async (trx) => {
         const checked = await checkPlaybook(trx, access.workspaceId!, body, catalog, connections);
-        if (checked.problems.length > 0 || !checked.definition) throw invalid(checked);
+        if (checked.problems.length > 0 || !checked.definition) throw invalidPlaybook(checked);
         const d = checked.definition;
         await checkName(trx, access.workspaceId!, d.name, null);
         const record: PlaybookRecord = {
@@ -209,13 +135,16 @@ export function createPlaybookService({
           version: 1,
         };
         await trx.insertInto('playbooks').values(playbookToRow(record)).execute();
-        await insertVersion(trx, record, checked, access, at);
-        const url = record.triggerKind === 'webhook' ? await newWebhook(trx, record, at) : null;
-        return { ...detailWithin(record, checked), webhook: record.triggerKind === 'webhook' ? { url } : null };
+        await insertVersion(trx, record, checked, access.actor, at);
+        const url = record.triggerKind === 'webhook' ? await issueWebhook(trx, record, at, publicUrl) : null;
+        return { ...toDetail(record, checked), webhook: record.triggerKind === 'webhook' ? { url } : null };
       });
     },
 
-    /** Saves a new version; `enabled` follows the definition. Runs already started keep their version. */
+    /**
+     * Saves a new version. The playbook stays enabled or disabled as it was unless the document
+     * sets `enabled` itself. Runs already started keep their version.
+     */
     async update(access: Access, ref: string, body: PlaybookSource, ifMatch?: string): Promise<PlaybookDetail> {
       requirePermission(access, 'playbooks.write');
       const at = now();
@@ -225,11 +154,11 @@ export function createPlaybookService({
           throw new PreconditionFailedError(`Playbook ${current.name} was changed by someone else; reload it and try again`);
         }
         const checked = await checkPlaybook(trx, current.workspaceId, body, catalog, connections);
-        if (checked.problems.length > 0 || !checked.definition) throw invalid(checked);
+        if (checked.problems.length > 0 || !checked.definition) throw invalidPlaybook(checked);
         await checkName(trx, current.workspaceId, checked.definition.name, current.id);
         const next: PlaybookRecord = {
           ...current,
-          ...fromDefinition(checked.definition, checked.definition.enabled, at),
+          ...fromDefinition(checked.definition, checked.enabledGiven ? checked.definition.enabled : current.enabled, at),
           currentVersion: current.currentVersion + 1,
           modifiedBy: access.actor,
           updatedAt: at,
@@ -238,9 +167,12 @@ export function createPlaybookService({
         if (!(await updatePlaybookRow(trx, next, current.version))) {
           throw new PreconditionFailedError(`Playbook ${current.name} was changed by someone else; reload it and try again`);
         }
-        await insertVersion(trx, next, checked, access, at);
-        const url = next.triggerKind === 'webhook' && current.triggerKind !== 'webhook' ? await newWebhook(trx, next, at) : null;
-        return { ...detailWithin(next, checked), webhook: next.triggerKind === 'webhook' ? { url } : null };
+        await insertVersion(trx, next, checked, access.actor, at);
+        const url =
+          next.triggerKind === 'webhook' && current.triggerKind !== 'webhook'
+            ? await issueWebhook(trx, next, at, publicUrl)
+            : null;
+        return { ...toDetail(next, checked), webhook: next.triggerKind === 'webhook' ? { url } : null };
       });
     },
 
@@ -335,7 +267,7 @@ export function createPlaybookService({
         const p = await requirePlaybook(trx, access, ref);
         if (p.triggerKind !== 'webhook')
           throw new RuleViolationError(`Playbook ${p.name} is not triggered by a webhook (its trigger is ${p.triggerKind})`);
-        return { url: await newWebhook(trx, p, now()) };
+        return { url: await issueWebhook(trx, p, now(), publicUrl) };
       });
     },
 
@@ -348,14 +280,4 @@ export function createPlaybookService({
       return requirePlaybook(db, access, ref);
     },
   };
-
-  function detailWithin(p: PlaybookRecord, checked: Checked): PlaybookDetail {
-    return {
-      ...toPlaybook(p),
-      source: checked.source,
-      format: checked.format,
-      definition: checked.definition as unknown as Record<string, unknown>,
-      webhook: null,
-    };
-  }
 }

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Executor } from '../storage/dialect.js';
 import type { ActionCatalog } from './action-catalog.js';
-import { parsePlaybook, walkSteps } from './definition/index.js';
+import { parsePlaybook, walkSteps, type DefinitionDraft } from './definition/index.js';
 import type { PlaybookDefinition } from './definition/definition-types.js';
 
 /** A problem with a definition, by path (and line, for YAML and JSON text). */
@@ -17,6 +17,8 @@ export interface Checked {
   problems: Problem[];
   format: 'yaml' | 'json';
   source: string;
+  /** Whether the document sets `enabled` (a new version without it keeps the playbook's state). */
+  enabledGiven: boolean;
 }
 
 /** Looks up which connector each named connection of the workspace has (lower-cased names). */
@@ -39,43 +41,61 @@ export function sourceOf(body: { source?: string; definition?: Record<string, un
 async function workspaceProblems(
   executor: Executor,
   workspaceId: string,
-  definition: PlaybookDefinition,
+  draft: DefinitionDraft,
   lookup: ConnectionLookup,
 ): Promise<Problem[]> {
+  const { definition } = draft;
   const names = Object.values(definition.connections);
   if (names.length === 0) return [];
   const found = await lookup(executor, workspaceId, names);
   const problems: Problem[] = [];
   for (const [alias, name] of Object.entries(definition.connections)) {
     if (!found.has(name.trim().toLowerCase())) {
+      const path = `connections.${alias}`;
+      const line = draft.lineOf(path);
       problems.push({
-        path: `connections.${alias}`,
+        path,
         message: `there is no connection named ${JSON.stringify(name)} in this workspace`,
+        ...(line !== undefined && { line }),
       });
     }
   }
-  walkSteps(definition, (step, path) => {
-    const uses: { alias: string; connector: string; at: string }[] = [];
-    if (step.kind === 'action' && step.connection)
-      uses.push({ alias: step.connection, connector: step.uses.split('.')[0]!, at: `${path}.connection` });
-    if (step.kind === 'approval') {
-      for (const channel of ['slack', 'teams'] as const) {
-        const alias = step.notify[channel];
-        if (alias) uses.push({ alias, connector: channel, at: `${path}.approval.notify.${channel}` });
+  walkSteps(
+    definition,
+    (step, path) => {
+      const uses: { alias: string; connector: string; at: string }[] = [];
+      if (step.kind === 'action' && step.connection)
+        uses.push({ alias: step.connection, connector: step.uses.split('.')[0]!, at: `${path}.connection` });
+      if (step.kind === 'approval') {
+        for (const channel of ['slack', 'teams'] as const) {
+          const alias = step.notify[channel];
+          if (alias) uses.push({ alias, connector: channel, at: `${path}.approval.notify.${channel}` });
+        }
       }
-    }
-    for (const use of uses) {
-      const name = definition.connections[use.alias];
-      const connector = name ? found.get(name.trim().toLowerCase()) : undefined;
-      if (connector && connector !== use.connector) {
-        problems.push({
-          path: use.at,
-          message: `connection ${JSON.stringify(name)} is a ${connector} connection; this step needs ${use.connector}`,
-        });
+      for (const use of uses) {
+        const name = definition.connections[use.alias];
+        const connector = name ? found.get(name.trim().toLowerCase()) : undefined;
+        if (connector && connector !== use.connector) {
+          const line = draft.lineOf(use.at);
+          problems.push({
+            path: use.at,
+            message: `connection ${JSON.stringify(name)} is a ${connector} connection; this step needs ${use.connector}`,
+            ...(line !== undefined && { line }),
+          });
+        }
       }
-    }
-  });
+    },
+    draft.segmentsOf,
+  );
   return problems;
+}
+
+/** Problems by line where both have one; otherwise in the order given (each list is in document order already). */
+function byLine(problems: Problem[]): Problem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || a.index - b.index)
+    .map(({ problem }) => problem);
 }
 
 /** Parses and validates a definition (catalog, expressions, references) and checks it against the workspace. */
@@ -88,9 +108,11 @@ export async function checkPlaybook(
 ): Promise<Checked> {
   const { source, format } = sourceOf(body);
   const parsed = parsePlaybook(body.definition ?? source, { catalog });
-  const problems: Problem[] = [...parsed.problems];
-  if (parsed.definition) problems.push(...(await workspaceProblems(executor, workspaceId, parsed.definition, lookup)));
-  return { definition: parsed.definition, problems, format, source };
+  // What the workspace tells is reported with the other problems, also when there are some.
+  const found = parsed.draft ? await workspaceProblems(executor, workspaceId, parsed.draft, lookup) : [];
+  const problems = found.length > 0 ? byLine([...parsed.problems, ...found]) : parsed.problems;
+  const enabledGiven = parsed.draft?.enabledGiven ?? false;
+  return { definition: problems.length === 0 ? parsed.definition : null, problems, format, source, enabledGiven };
 }
 
 /** The next time a cron schedule fires after `after`, in its time zone. */

@@ -215,6 +215,14 @@ export function createRunService({
           .where('run_id', '=', id)
           .where('status', '=', 'pending')
           .execute();
+        // The step it waited in (and the control steps around it) end with it.
+        await trx
+          .updateTable('playbook_run_steps')
+          .set({ status: 'cancelled', finished_at: at })
+          .where('workspace_id', '=', run.workspace_id)
+          .where('run_id', '=', id)
+          .where('status', 'in', ['running', 'waiting'])
+          .execute();
         await trx
           .updateTable('playbooks')
           .set({ runs_total: sql`runs_total + 1`, last_run_id: id, last_run_status: 'cancelled', last_run_at: at })

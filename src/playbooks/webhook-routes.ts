@@ -3,11 +3,11 @@ import { NotFoundError, RuleViolationError } from '../errors/errors.js';
 import { errorResponses } from '../http/schemas.js';
 import type { VigilServer } from '../http/types.js';
 import type { Storage } from '../storage/database.js';
-import type { RunQueue } from './engine/run-executor.js';
-import { findPlaybook, findVersion } from './playbook-repository.js';
-import { webhookHash } from './playbook-service.js';
+import type { PlaybookDefinition } from './definition/index.js';
+import type { LaunchBatcher } from './launch-batcher.js';
+import { findPlaybook } from './playbook-repository.js';
+import { webhookHash } from './playbook-writes.js';
 import { inputsFromPayload } from './run-inputs.js';
-import { launchRuns } from './run-launcher.js';
 
 /**
  * The webhook trigger: `POST /api/v1/hooks/{token}` with any JSON body starts a run of the
@@ -17,8 +17,8 @@ import { launchRuns } from './run-launcher.js';
 export function registerWebhookRoutes(
   server: VigilServer,
   storage: Storage,
-  queue: () => RunQueue,
-  now: () => number = Date.now,
+  launcher: LaunchBatcher,
+  definitions: { get(workspaceId: string, playbookId: string, version: number): Promise<PlaybookDefinition> },
 ): void {
   server.post('/api/v1/hooks/:token', {
     config: { permission: 'public', secretUrl: true },
@@ -30,7 +30,7 @@ export function registerWebhookRoutes(
       response: { 202: z.object({ runId: z.string(), status: z.literal('queued') }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { db, dialect } = storage;
+      const { db } = storage;
       const hook = await db
         .selectFrom('playbook_webhooks')
         .selectAll()
@@ -39,32 +39,20 @@ export function registerWebhookRoutes(
       const playbook = hook ? await findPlaybook(db, hook.workspace_id, hook.playbook_id) : undefined;
       if (!hook || !playbook || playbook.triggerKind !== 'webhook') throw new NotFoundError('No playbook has this webhook URL');
       if (!playbook.enabled) throw new RuleViolationError(`Playbook ${playbook.name} is disabled`);
-      const version = await findVersion(db, playbook.workspaceId, playbook.id, playbook.currentVersion);
-      if (!version?.definition) throw new RuleViolationError(`Playbook ${playbook.name} has no valid definition`);
+      const definition = await definitions.get(playbook.workspaceId, playbook.id, playbook.currentVersion);
       const payload = request.body ?? null;
-      const inputs = inputsFromPayload(version.definition.inputs, payload);
-      const at = now();
+      const inputs = inputsFromPayload(definition.inputs, payload);
       const source = { type: 'system', id: 'webhook', name: 'Webhook' };
-      const [runId] = await db.transaction().execute((trx) =>
-        launchRuns(
-          trx,
-          dialect,
-          queue(),
-          [
-            {
-              workspaceId: playbook.workspaceId,
-              playbookId: playbook.id,
-              playbookName: playbook.name,
-              version: playbook.currentVersion,
-              trigger: { kind: 'webhook', payload, source },
-              inputs,
-              startedBy: { type: 'system', id: 'webhook', name: 'Webhook' },
-            },
-          ],
-          at,
-        ),
-      );
-      return reply.status(202).send({ runId: runId!, status: 'queued' as const });
+      const runId = await launcher.launch({
+        workspaceId: playbook.workspaceId,
+        playbookId: playbook.id,
+        playbookName: playbook.name,
+        version: playbook.currentVersion,
+        trigger: { kind: 'webhook', payload, source },
+        inputs,
+        startedBy: { type: 'system', id: 'webhook', name: 'Webhook' },
+      });
+      return reply.status(202).send({ runId, status: 'queued' as const });
     },
   });
 }

@@ -1,9 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  PostgresDriver,
+  type DatabaseConnection,
+  type Driver,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import type { StorageTarget } from '../config/config.js';
+import { isFlushDeferred } from './durability.js';
 import { postgresDialect, sqliteDialect, type Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
@@ -66,7 +75,7 @@ function openPostgres(url: string, poolSize: number): Storage {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new VigilPostgresDialect(pool) });
   const parsed = new URL(url);
   return {
     db,
@@ -74,4 +83,25 @@ function openPostgres(url: string, poolSize: number): Storage {
     describe: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => db.destroy(),
   };
+}
+
+/** PostgreSQL through Kysely's driver, with deferred-flush transactions (durability.ts). */
+class VigilPostgresDialect extends PostgresDialect {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    super({ pool });
+    this.#pool = pool;
+  }
+
+  override createDriver(): Driver {
+    return new DeferredFlushPostgresDriver({ pool: this.#pool });
+  }
+}
+
+class DeferredFlushPostgresDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await super.beginTransaction(connection, settings);
+    if (isFlushDeferred()) await connection.executeQuery(CompiledQuery.raw('set local synchronous_commit = off'));
+  }
 }

@@ -1,3 +1,4 @@
+import { isFlushDeferred } from './durability.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -44,15 +45,25 @@ class CachingSqliteDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const begin = settings.accessMode === 'read only' ? 'begin deferred' : 'begin immediate';
+    // synchronous only changes outside a transaction; back to FULL when it ends (see durability.ts).
+    if (isFlushDeferred()) this.database.pragma('synchronous = NORMAL');
     await connection.executeQuery(CompiledQuery.raw(begin));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    try {
+      await connection.executeQuery(CompiledQuery.raw('commit'));
+    } finally {
+      if (isFlushDeferred()) this.database.pragma('synchronous = FULL');
+    }
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      if (isFlushDeferred()) this.database.pragma('synchronous = FULL');
+    }
   }
 
   async releaseConnection(): Promise<void> {

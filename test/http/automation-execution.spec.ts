@@ -385,14 +385,24 @@ describeEachDialect('automation rules: execution', (dialect) => {
     expect(workspace.filter((e) => e.incidentNumber === n).map((e) => e.actor.id)).toEqual([r.id]);
   });
 
-  it('records playbook actions as pending, and alert-created rules per alert', async () => {
+  it('Run playbook actions start runs, and alert-created rules start one per alert', async () => {
+    const playbook = async (name: string, trigger: string) => {
+      const source = `name: ${name}\ntrigger: ${trigger}\nsteps:\n  - set: { started: true }\n`;
+      const res = await t.post(t.ws('/playbooks'), { source });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body as { id: string; name: string };
+    };
+    const [notifySoc, enrichAlert] = [
+      await playbook(`Notify SOC ${randomUUID()}`, 'incident'),
+      await playbook(`Enrich ${randomUUID()}`, 'alert'),
+    ];
     const [scoped, other] = [await analyticsRule(), await analyticsRule()];
-    const notify = await rule({ actions: [{ type: 'runPlaybook', playbook: 'Notify SOC' }, tags('notified')] });
+    const notify = await rule({ actions: [{ type: 'runPlaybook', playbook: notifySoc.name }, tags('notified')] });
     const enrich = await rule({
       trigger: 'alertCreated',
       analyticsRuleIds: [scoped.id],
       conditions: [prop('HostName', 'Equals', ['web01'])],
-      actions: [{ type: 'runPlaybook', playbook: 'Enrich alert' }],
+      actions: [{ type: 'runPlaybook', playbook: enrichAlert.id }],
     });
     const [mine, theirs, otherHost] = await ingest(
       { analyticsRuleName: scoped.name, ...host('WEB01') },
@@ -402,12 +412,22 @@ describeEachDialect('automation rules: execution', (dialect) => {
     expect((await incident(mine!.incidentNumber)).tags).toEqual(['notified']);
     const notifyRuns = await runs(notify.id);
     expect(notifyRuns).toHaveLength(3);
-    expect(notifyRuns.find((x: { incidentNumber: number }) => x.incidentNumber === mine!.incidentNumber)).toMatchObject({
+    const onMine = notifyRuns.find((x: { incidentNumber: number }) => x.incidentNumber === mine!.incidentNumber);
+    expect(onMine).toMatchObject({
       outcome: 'applied',
       results: [
-        { index: 0, type: 'runPlaybook', outcome: 'pending' },
+        { index: 0, type: 'runPlaybook', outcome: 'applied', detail: expect.stringMatching(/^run \S+ started$/) },
         { index: 1, type: 'addTags', outcome: 'applied' },
       ],
+    });
+    // this app has no worker: the run the rule started waits in the queue, on the incident
+    const runId = /^run (\S+) started$/.exec(onMine.results[0].detail)![1];
+    const started = (await t.get(t.ws(`/runs/${runId}`))).body;
+    expect(started).toMatchObject({
+      status: 'queued',
+      playbook: { id: notifySoc.id },
+      trigger: { kind: 'incident', incidentId: (await incident(mine!.incidentNumber)).id },
+      startedBy: { type: 'automationRule', id: notify.id },
     });
     const alertRuns = await runs(enrich.id);
     expect(alertRuns).toMatchObject([
@@ -415,9 +435,11 @@ describeEachDialect('automation rules: execution', (dialect) => {
         alertId: mine!.id,
         incidentId: null,
         trigger: 'alertCreated',
-        results: [{ index: 0, type: 'runPlaybook', outcome: 'pending' }],
+        results: [{ index: 0, type: 'runPlaybook', outcome: 'applied', detail: expect.stringMatching(/^run \S+ started$/) }],
       },
     ]);
     expect(alertRuns.some((x: { alertId: string }) => x.alertId === theirs!.id || x.alertId === otherHost!.id)).toBe(false);
+    const enrichRuns = (await t.get(t.ws(`/playbooks/${enrichAlert.id}/runs`))).body.items;
+    expect(enrichRuns).toMatchObject([{ status: 'queued', trigger: { kind: 'alert', alertId: mine!.id } }]);
   });
 });

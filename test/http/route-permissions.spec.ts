@@ -68,16 +68,25 @@ describeEachDialect('route permissions audit', (dialect) => {
       }
     });
 
-    it('the only public /api/v1 route is POST /api/v1/auth/login', () => {
-      expect(api.filter((r) => r.permission === 'public').map(label)).toEqual(['POST /api/v1/auth/login']);
+    it('the public /api/v1 routes are sign-in and the secret-URL webhook, whose token is the credential', () => {
+      expect(
+        api
+          .filter((r) => r.permission === 'public')
+          .map(label)
+          .sort(),
+      ).toEqual(['POST /api/v1/auth/login', 'POST /api/v1/hooks/:token']);
+      const hook = api.find((r) => r.url === '/api/v1/hooks/:token')!;
+      expect(hook.secretUrl, 'the token in the URL is never logged').toBe(true);
     });
 
     it('routes outside /api/v1 that declare a permission are public health and documentation routes only', () => {
       const outside = t.app.routes.filter((r) => !r.url.startsWith('/api/v1') && r.permission !== undefined);
       for (const r of outside) {
         expect(r.permission, label(r)).toBe('public');
-        expect(r.url, label(r)).toMatch(/^\/(healthz|readyz|api\/openapi\.json|api\/docs)/);
+        expect(r.url, label(r)).toMatch(/^\/(healthz|readyz|api\/openapi\.json|api\/docs|approve\/:token)/);
       }
+      // The one-click approval page: its single-use token is the credential, and never logged.
+      for (const r of outside.filter((o) => o.url.startsWith('/approve/'))) expect(r.secretUrl, label(r)).toBe(true);
       // Nothing outside /api/v1 and the docs is undeclared (an undeclared route there would be public).
       const undeclared = t.app.routes.filter((r) => !r.url.startsWith('/api/v1') && r.permission === undefined);
       expect(undeclared.filter((r) => !r.url.startsWith('/api/docs')).map(label)).toEqual([]);

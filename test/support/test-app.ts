@@ -49,6 +49,22 @@ export interface TestAppOptions {
 /** Starts the real app (routes, services, migrations) on a fresh database of the dialect. */
 export async function startTestApp(dialect: DialectName, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
+  const started = await startTestAppOn(database, options);
+  return {
+    ...started,
+    close: async () => {
+      await started.close();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * Starts the real app on a database that already exists, e.g. one a closed app left (to test
+ * what survives a restart). Its close() leaves the database; the caller drops it.
+ */
+export async function startTestAppOn(database: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
+  const dialect = database.dialect;
   const config = loadConfig({
     DATABASE_URL: database.target.kind === 'postgres' ? database.target.url : undefined,
     DATA_DIR: database.target.kind === 'sqlite' ? database.target.file.replace(/\/vigil\.db$/, '') : undefined,
@@ -91,10 +107,7 @@ export async function startTestApp(dialect: DialectName, options: TestAppOptions
     patch: (url, body, o) => request('PATCH', url, body, o),
     delete: (url, o) => request('DELETE', url, undefined, o),
     ws: (path, workspace = 'default') => `/api/v1/workspaces/${workspace}${path}`,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
+    close: () => app.close(),
   };
 }
 

@@ -63,7 +63,7 @@ function refusal(host: string, address: string, port: number, reason: string): E
   const shownHost = host === address ? host : `${host} (address ${address})`;
   return new EgressRefusedError(
     `Refused to connect to ${shownHost}, port ${port}: ${reason}. Connectors may not reach loopback, private, ` +
-      `link-local or cloud metadata addresses. If this destination is intended, add "${host}" or "${address}" ` +
+      `link-local or cloud metadata addresses. If this destination is intended, add ${host === address ? `"${host}"` : `"${host}" or "${address}"`} ` +
       `to the connection's allowlist setting (or to VIGIL_EGRESS_ALLOWLIST for the whole server).`,
     { host, address, port, reason },
   );
@@ -86,7 +86,15 @@ async function resolveAll(policy: EgressPolicy, host: string): Promise<ResolvedA
  */
 export async function checkEgress(policy: EgressPolicy, rawHost: string, port: number): Promise<ResolvedAddress> {
   const host = normalizeHost(rawHost);
-  const addresses = await resolveAll(policy, host);
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await resolveAll(policy, host);
+  } catch (error) {
+    // A local or metadata host name is refused as such, whether or not this machine resolves it.
+    const named = blockedName(host);
+    if (named && !isAllowed(policy.rules, { host, address: host, port })) throw refusal(host, host, port, named);
+    throw error;
+  }
   let refused: EgressRefusedError | undefined;
   for (const candidate of addresses) {
     if (isAllowed(policy.rules, { host, address: candidate.address, port })) return candidate;

@@ -1,5 +1,5 @@
-import type { PlaybookDefinition } from './definition-types.js';
-import { childPath, formatPath, parsePath } from './definition-paths.js';
+import type { PlaybookDefinition, Step } from './definition-types.js';
+import { childPath, formatPath, parsePath, type PathSegment } from './definition-paths.js';
 import type { Problem } from './definition-problems.js';
 import { readDefinition, unsafeKeyProblems } from './definition-read.js';
 import { DEFINITION_LIMITS } from './definition-schema.js';
@@ -16,6 +16,20 @@ export interface ParseOptions {
 export interface ParseResult {
   definition: PlaybookDefinition | null;
   problems: Problem[];
+  /**
+   * What could be read even when there are problems (steps with problems left out), so that
+   * checks against the workspace can report theirs too; null when the text could not be read.
+   */
+  draft: DefinitionDraft | null;
+}
+
+/** A definition as far as it could be read, where its steps are written, and the line of a path. */
+export interface DefinitionDraft {
+  definition: PlaybookDefinition;
+  /** Whether the document says `enabled:` itself (else a new version keeps the playbook's state). */
+  enabledGiven: boolean;
+  segmentsOf(step: Step): PathSegment[] | undefined;
+  lineOf(path: string): number | undefined;
 }
 
 /** The position of every path of the source in document order (parents before children). */
@@ -52,7 +66,7 @@ function inDocumentOrder(problems: Problem[], source: unknown, lineOf?: (path: s
     .map(({ problem }) => (problem.line === undefined ? { path: problem.path, message: problem.message } : problem));
 }
 
-const failed = (problems: Problem[]): ParseResult => ({ definition: null, problems });
+const failed = (problems: Problem[]): ParseResult => ({ definition: null, problems, draft: null });
 
 /**
  * Parses a playbook written in YAML or JSON (text), or already parsed (an object), and validates
@@ -90,5 +104,11 @@ export function parsePlaybook(source: string | object, options: ParseOptions = {
   const reading = readDefinition(raw as Record<string, unknown>);
   problems.push(...reading.problems, ...validatePlaybook(reading.definition, options.catalog, reading.hints));
   const sorted = inDocumentOrder(problems, raw, lineOf);
-  return { definition: sorted.length === 0 ? reading.definition : null, problems: sorted };
+  const draft: DefinitionDraft = {
+    definition: reading.definition,
+    enabledGiven: 'enabled' in raw,
+    segmentsOf: (step) => reading.hints.segments?.get(step),
+    lineOf: (path) => lineOf?.(path),
+  };
+  return { definition: sorted.length === 0 ? reading.definition : null, problems: sorted, draft };
 }

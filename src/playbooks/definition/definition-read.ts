@@ -57,7 +57,7 @@ export function readDefinition(raw: Record<string, unknown>): DefinitionReading 
   const trigger = raw.trigger === undefined ? undefined : readTrigger(raw.trigger, problems);
   if (raw.trigger === undefined) problems.push({ path: 'trigger', message: 'is required' });
 
-  const reading: StepReading = { problems, ids: new Map(), brokenIds: new Set() };
+  const reading: StepReading = { problems, ids: new Map(), brokenIds: new Set(), segments: new Map() };
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
     problems.push({ path: 'steps', message: raw.steps === undefined ? 'is required' : 'must be a list of at least one step' });
   }
@@ -77,6 +77,7 @@ export function readDefinition(raw: Record<string, unknown>): DefinitionReading 
     brokenIds: reading.brokenIds,
     unknownInputs: inputs === undefined,
     unknownConnections: connections === undefined,
+    segments: reading.segments,
   };
   return { definition, problems, hints };
 }

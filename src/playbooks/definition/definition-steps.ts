@@ -20,6 +20,8 @@ export interface StepReading {
   ids: Map<string, string>;
   /** Ids of steps that could not be read, or that sit inside one. */
   brokenIds: Set<string>;
+  /** Where each read step is written: a step left out must not shift the paths of those after it. */
+  segments: Map<Step, PathSegment[]>;
 }
 
 interface Place {
@@ -105,6 +107,7 @@ function readStep(
     step = READERS[kinds[0]!](place);
   }
   if ((!step || broken) && id !== undefined) reading.brokenIds.add(id);
+  if (step) reading.segments.set(step, segments);
   return step;
 }
 

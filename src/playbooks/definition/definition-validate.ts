@@ -1,6 +1,6 @@
 import type { Reference } from '../expressions/index.js';
-import type { PlaybookDefinition } from './definition-types.js';
-import { childPath } from './definition-paths.js';
+import type { PlaybookDefinition, Step } from './definition-types.js';
+import { childPath, type PathSegment } from './definition-paths.js';
 import { didYouMean, type Problem } from './definition-problems.js';
 import { DEFINITION_LIMITS } from './definition-schema.js';
 import { walkSteps } from './definition-walk.js';
@@ -13,18 +13,27 @@ export interface ValidationHints {
   brokenIds?: ReadonlySet<string>;
   unknownInputs?: boolean;
   unknownConnections?: boolean;
+  /** Where each step is written, when steps with problems were left out. */
+  segments?: ReadonlyMap<Step, PathSegment[]>;
 }
 
-function collect(definition: PlaybookDefinition): { located: Located[]; variables: Set<string>; loops: Map<string, Located> } {
+function collect(
+  definition: PlaybookDefinition,
+  segments?: ReadonlyMap<Step, PathSegment[]>,
+): { located: Located[]; variables: Set<string>; loops: Map<string, Located> } {
   const located: Located[] = [];
   const variables = new Set<string>();
   const loops = new Map<string, Located>();
-  walkSteps(definition, (step, _path, context) => {
-    const at = { step, context };
-    located.push(at);
-    if (step.kind === 'set') Object.keys(step.values).forEach((name) => variables.add(name));
-    if (step.kind === 'forEach' && !loops.has(step.as)) loops.set(step.as, at);
-  });
+  walkSteps(
+    definition,
+    (step, _path, context) => {
+      const at = { step, context };
+      located.push(at);
+      if (step.kind === 'set') Object.keys(step.values).forEach((name) => variables.add(name));
+      if (step.kind === 'forEach' && !loops.has(step.as)) loops.set(step.as, at);
+    },
+    (step) => segments?.get(step),
+  );
   return { located, variables, loops };
 }
 
@@ -71,7 +80,7 @@ export function validatePlaybook(
   catalog?: DefinitionCatalog,
   hints: ValidationHints = {},
 ): Problem[] {
-  const { located, variables, loops } = collect(definition);
+  const { located, variables, loops } = collect(definition, hints.segments);
   const targets: ReferenceTargets = {
     definition,
     steps: new Map(located.map((at) => [at.step.id, at])),

@@ -41,15 +41,19 @@ export function stepBranches(step: Step): StepBranch[] {
   }
 }
 
-/** Calls `visit` for every step, parents before children, in document order. */
+/**
+ * Calls `visit` for every step, parents before children, in document order. `segmentsOf` gives
+ * where a step is written when that differs from its position (steps with problems left out).
+ */
 export function walkSteps(
   definition: Pick<PlaybookDefinition, 'steps'>,
   visit: (step: Step, path: string, context: StepContext) => void,
+  segmentsOf?: (step: Step) => PathSegment[] | undefined,
 ): void {
   let index = 0;
   const walk = (steps: Step[], base: PathSegment[], depth: number, ancestors: StepContext['ancestors']) => {
     steps.forEach((step, i) => {
-      const segments = [...base, i];
+      const segments = segmentsOf?.(step) ?? [...base, i];
       const path = formatPath(segments);
       visit(step, path, { path, segments, depth, index: index++, ancestors });
       for (const branch of stepBranches(step)) {

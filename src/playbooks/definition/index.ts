@@ -1,5 +1,5 @@
 /** Playbook definitions: the authoring format (YAML or JSON) parsed, validated and walked. */
-export { parsePlaybook, type ParseOptions, type ParseResult } from './definition-parse.js';
+export { parsePlaybook, type DefinitionDraft, type ParseOptions, type ParseResult } from './definition-parse.js';
 export { validatePlaybook, type ValidationHints } from './definition-validate.js';
 export type { DefinitionCatalog } from './validate-actions.js';
 export { walkSteps, stepBranches, type StepBranch, type StepContext } from './definition-walk.js';

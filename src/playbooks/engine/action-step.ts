@@ -8,10 +8,11 @@ import type { Execution, Frame } from './execution.js';
 import type { StepRecord } from './run-journal.js';
 import type { StepResult } from './step-runner.js';
 
-/** Fails when a value is bigger than a step may carry. */
+/** Fails when a value is bigger than a step may carry (not retryable: the same call gives the same size). */
 export function checkSize(x: Execution, what: string, value: unknown): void {
   const size = value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '');
-  if (size > x.limits.maxStepBytes) throw new Error(`${what} is ${size} bytes; the limit is ${x.limits.maxStepBytes} bytes`);
+  if (size > x.limits.maxStepBytes)
+    throw new ActionError(`${what} is ${size} bytes; the limit is ${x.limits.maxStepBytes} bytes`, false);
 }
 
 function inputProblems(issues: { path: PropertyKey[]; message: string }[]): string {
@@ -81,6 +82,8 @@ export async function runActionStep(x: Execution, step: ActionStep, frame: Frame
   if (!action) throw new Error(`unknown action ${step.uses}`);
   const rendered = await renderTemplate(step, 'with', step.with, frame.scope);
   checkSize(x, `the input of step ${step.id}`, rendered);
+  // Kept on the step's record even when it fails (the run shows what the step was given).
+  base.input = rendered;
   const parsed = action.input.safeParse(rendered ?? {});
   if (!parsed.success) throw new Error(`invalid input for ${step.uses}: ${inputProblems(parsed.error.issues)}`);
   let connection: ResolvedConnection | undefined;
@@ -90,7 +93,8 @@ export async function runActionStep(x: Execution, step: ActionStep, frame: Frame
   }
   const external = action.effect !== 'none' && !action.runWithin;
   if (external) {
-    x.journal.record({ ...base, status: 'running', input: rendered });
+    // Counts the attempt about to start: a run resumed after a crash shows that the call may have gone out.
+    x.journal.record({ ...base, status: 'running', input: rendered, attempts: base.attempts + 1 });
     await x.journal.flush();
   }
   const retry = step.retry ?? { count: 0, initialDelay: 0, factor: 1, maxDelay: 0 };

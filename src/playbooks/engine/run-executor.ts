@@ -7,6 +7,7 @@ import type { Executor } from '../../storage/dialect.js';
 import { fromJson, toJson } from '../../storage/json.js';
 import type { PlaybookRunsTable } from '../../storage/schema-playbooks.js';
 import type { PlaybookDefinition } from '../definition/definition-types.js';
+import { formatDuration } from '../definition/durations.js';
 import {
   DEFAULT_ENGINE_LIMITS,
   type ActionCatalog,
@@ -94,9 +95,10 @@ export async function executeRun(
 ): Promise<AttemptOutcome> {
   const limits = { ...DEFAULT_ENGINE_LIMITS, ...deps.limits };
   const definition = await deps.definitions.get(run.workspace_id, run.playbook_id, run.playbook_version);
-  const runLimits = {
+  // A definition's limits may lower the server's, never raise them.
+  const runLimits: EngineLimits = {
     ...limits,
-    ...definition.limits,
+    maxSteps: Math.min(limits.maxSteps, definition.limits?.maxSteps ?? Infinity),
     timeoutMs: Math.min(limits.timeoutMs, definition.limits?.timeout ?? Infinity),
   };
   const actor: Actor = { type: 'playbook', id: run.playbook_id, name: run.playbook_name };
@@ -168,7 +170,7 @@ export async function executeRun(
   };
   const remaining = runLimits.timeoutMs - run.active_ms;
   const timer = setTimeout(
-    () => interrupt(new RunStop('failed', `the run took longer than its limit of ${Math.round(runLimits.timeoutMs / 1000)} s`)),
+    () => interrupt(new RunStop('failed', `the run took longer than its time limit of ${formatDuration(runLimits.timeoutMs)}`)),
     Math.max(0, remaining),
   );
   const x: Execution = {

@@ -98,8 +98,12 @@ export async function runStep(x: Execution, step: Step, frame: Frame): Promise<v
   } catch (error) {
     if (isInterruption(error)) throw error;
     const message = failureMessage(error);
+    // A control step recorded its decision (items, branch) before its children ran: keep it.
+    const decided = x.journal.memo.get(key);
     const failed: StepRecord = {
       ...base,
+      input: decided?.input ?? base.input,
+      output: decided?.output ?? base.output,
       status: 'failed',
       error: message,
       finishedAt: x.now(),

@@ -5,14 +5,22 @@ import type { StepRecord } from './run-journal.js';
 import { RunSuspend } from './run-signals.js';
 import type { StepResult } from './step-runner.js';
 
+/** How soon a run waiting for an approval checks that the request went out. */
+const DELIVERY_CHECK_MS = 60_000;
+
 /** Waits shorter than this sleep in the worker instead of releasing the run. */
 const SLEEP_IN_PLACE_MS = 2_000;
 const MAX_WAIT_MS = 30 * 24 * 60 * 60 * 1000;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -39,12 +47,14 @@ export async function runWait(
     if (wakeAt - x.now() > MAX_WAIT_MS) throw new Error(`wait until ${new Date(wakeAt).toISOString()} is more than 30 days away`);
   }
   const left = wakeAt - x.now();
-  if (left > 0 && left <= SLEEP_IN_PLACE_MS) await sleep(left, x.signal);
+  // The frame's signal ends the sleep on a cancel of the run and on an enclosing step's timeout.
+  if (left > 0 && left <= SLEEP_IN_PLACE_MS) await sleep(left, frame.signal);
   else if (left > 0) {
     x.journal.record({ ...base, status: 'waiting', output: { wakeAt } });
     throw new RunSuspend(wakeAt);
   }
   x.checkInterrupt();
+  if (frame.signal.aborted) throw new Error(String(frame.signal.reason));
   return { output: { waitedUntil: new Date(wakeAt).toISOString() } };
 }
 
@@ -95,7 +105,9 @@ export async function runApproval(
     x.newApprovals.push(id);
     const input = { message: request.message, choices: request.choices, users: request.users, groups: request.groups };
     x.journal.record({ ...base, status: 'waiting', input, output: { approvalId: id, expiresAt: request.expiresAt } });
-    throw new RunSuspend(request.expiresAt);
+    // Delivered right after this wait is written; should the process die in between, the run
+    // wakes shortly to deliver it (and then sleeps until the expiry).
+    throw new RunSuspend(Math.min(request.expiresAt, x.now() + DELIVERY_CHECK_MS));
   }
   let state = await x.approvals.state(x, approvalId);
   if (state.status === 'pending' && x.now() >= state.expiresAt) state = await x.approvals.expire(x, approvalId);

@@ -1,4 +1,5 @@
 import { walkAst, objectKeys, type AstNode } from './expression-ast.js';
+import { linearRegex } from './linear-regex.js';
 
 /**
  * Compile-time sandbox checks on the syntax tree, and the marks that tell the runtime guard which
@@ -55,7 +56,22 @@ function unsafeNode(node: AstNode): AstProblem | undefined {
       message: `the regular expression /${node.value.source}/ repeats a group that itself repeats, which can take exponential time; rewrite it without nested repetition`,
     };
   }
+  if (node.type === 'regex' && node.value instanceof RegExp && !matchesInLinearTime(node.value)) {
+    return {
+      position: at,
+      message: `the regular expression /${node.value.source}/ cannot be matched in linear time (backreferences, lookarounds and large counted repetitions are not supported); rewrite it without them`,
+    };
+  }
   return undefined;
+}
+
+function matchesInLinearTime(regex: RegExp): boolean {
+  try {
+    linearRegex(regex);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isVariable(node: AstNode | undefined, name: string): boolean {

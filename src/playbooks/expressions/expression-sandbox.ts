@@ -4,11 +4,14 @@ import { MARK, UNSAFE_KEYS, markNodes } from './expression-checks.js';
 import { sandboxError } from './expression-error.js';
 import type { ExpressionLimits } from './expression-limits.js';
 import { isFunctionObject, jsonSizeUpTo } from './expression-result.js';
+import { LinearRegExp } from './linear-regex.js';
 
 /**
  * JSONata with the sandbox around it. JSONata already reads own properties only and has no way to
  * reach the process, modules, files or the network; on top of that, each compiled expression gets:
  * - JSONata's own guardrails for time (`timeout`), recursion (`stack`) and list length (`sequence`);
+ * - regular expressions on V8's linear-time engine (see linear-regex.ts), since a backtracking
+ *   match cannot be interrupted by the timeout;
  * - an exit hook on every evaluated node that refuses strings and lists past the limits, functions
  *   that came from data rather than from JSONata, and objects built with prototype-polluting keys;
  * - guarded versions of the built-ins that allocate large output from small input, of `$lookup`
@@ -134,7 +137,12 @@ function exitHook(marks: WeakMap<object, number>, limits: ExpressionLimits) {
 
 /** Compiles JSONata text into an expression that runs inside the sandbox with the given limits (throws JSONata's syntax errors). */
 export function sandboxedJsonata(text: string, limits: ExpressionLimits): jsonata.Expression {
-  const expression = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxArrayItems });
+  const expression = jsonata(text, {
+    timeout: limits.timeoutMs,
+    stack: limits.maxDepth,
+    sequence: limits.maxArrayItems,
+    RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+  });
   expression.assign(EXIT_HOOK, exitHook(markNodes(expression.ast() as AstNode), limits));
   for (const [name, implementation] of Object.entries(guardedFunctions(limits))) expression.assign(name, implementation);
   return expression;

@@ -1,3 +1,4 @@
+import { withDeferredFlush } from '../../storage/durability.js';
 import type { EngineDeps, RunQueue } from '../engine/run-executor.js';
 import { LeaseLost, RunCancelled } from '../engine/run-signals.js';
 import { claimDueRuns, reapExpiredLeases, releaseLeases } from './run-claims.js';
@@ -46,9 +47,10 @@ export function createEmbeddedWorker(deps: EngineDeps, options: EmbeddedWorkerOp
         again = false;
         const free = options.concurrency - active.size;
         if (free <= 0 || stopped) break;
-        const claimed = await deps.storage.db
-          .transaction()
-          .execute((trx) => claimDueRuns(trx, owner, deps.leaseMs, free, deps.now()));
+        // A claim acknowledges nothing: undone by a power loss, the runs are simply claimed again.
+        const claimed = await withDeferredFlush(() =>
+          deps.storage.db.transaction().execute((trx) => claimDueRuns(trx, owner, deps.leaseMs, free, deps.now())),
+        );
         for (const { row } of claimed) {
           const run = hostRun(deps, row, owner, active)
             .catch((error) => deps.logger.error({ err: error, runId: row.id }, 'playbook run attempt failed'))

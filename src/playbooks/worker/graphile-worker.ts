@@ -1,5 +1,6 @@
 import { Logger as GraphileLogger, run, runMigrations, type Runner } from 'graphile-worker';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Logger } from '../../logging/logger.js';
 import type { EngineDeps, RunQueue } from '../engine/run-executor.js';
 import { LeaseLost, RunCancelled } from '../engine/run-signals.js';
@@ -56,6 +57,7 @@ export function createGraphileWorker(
   const active: ActiveRuns = new Map();
   const queue = graphileQueue();
   let runner: Runner | undefined;
+  let pool: pg.Pool | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
 
@@ -85,19 +87,25 @@ export function createGraphileWorker(
   return {
     start() {
       starting ??= (async () => {
+        // Our own pool, so stop() can wait until its connections are closed (graphile-worker does
+        // not wait for a pool it made, and drops its error handlers before the connections end).
+        pool = new pg.Pool({ connectionString: options.connectionString, max: 10 });
+        const onError = (error: Error) => deps.logger.warn({ err: error }, 'job queue connection failed');
+        pool.on('error', onError);
+        pool.on('connect', (client) => client.on('error', onError));
         runner = await run({
-          connectionString: options.connectionString,
+          pgPool: pool,
           concurrency: options.concurrency,
           noHandleSignals: true,
           pollInterval: 2_000,
           logger: graphileLogger(deps.logger),
           taskList: { [TASK]: (payload) => handle(payload) },
         });
-        sweeper = setInterval(
-          () => sweep().catch((error) => deps.logger.error({ err: error }, 'sweeping playbook runs failed')),
-          options.sweepMs ?? 5_000,
-        );
+        const sweepNow = () => sweep().catch((error) => deps.logger.error({ err: error }, 'sweeping playbook runs failed'));
+        sweeper = setInterval(sweepNow, options.sweepMs ?? 5_000);
         sweeper.unref();
+        // Runs whose worker died while no worker was up resume now, not a sweep later.
+        void sweepNow();
       })();
     },
     async stop() {
@@ -105,6 +113,7 @@ export function createGraphileWorker(
       if (sweeper) clearInterval(sweeper);
       for (const controller of active.values()) controller.abort(new LeaseLost());
       await runner?.stop();
+      await pool?.end();
       const released = await releaseLeases(deps.storage.db, owner, deps.now());
       if (released.length > 0) await deps.storage.db.transaction().execute((trx) => queue.enqueue(trx, released));
     },

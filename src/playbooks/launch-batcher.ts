@@ -1,0 +1,60 @@
+import type { Storage } from '../storage/database.js';
+import type { RunQueue } from './engine/run-executor.js';
+import { launchRuns, type LaunchSpec } from './run-launcher.js';
+
+/** Starts runs that have no triggering transaction of their own (webhooks), committing concurrent ones together. */
+export interface LaunchBatcher {
+  /** Creates and enqueues the run; resolves with its id once the run is durably queued. */
+  launch(spec: LaunchSpec): Promise<string>;
+}
+
+interface Waiting {
+  spec: LaunchSpec;
+  resolve(id: string): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for run launches: the first launch commits at once; launches that arrive while a
+ * commit is in progress wait for it and then commit together in one transaction, so a burst of
+ * webhook calls pays for one disk flush per batch instead of one per call. Each caller is answered
+ * only after its own run is committed.
+ */
+export function createLaunchBatcher(storage: Storage, queue: () => RunQueue, now: () => number, maxBatch = 500): LaunchBatcher {
+  const waiting: Waiting[] = [];
+  let committing = false;
+
+  async function drain(): Promise<void> {
+    committing = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, maxBatch);
+        try {
+          const ids = await storage.db.transaction().execute((trx) =>
+            launchRuns(
+              trx,
+              storage.dialect,
+              queue(),
+              batch.map((w) => w.spec),
+              now(),
+            ),
+          );
+          batch.forEach((w, i) => w.resolve(ids[i]!));
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+    } finally {
+      committing = false;
+    }
+  }
+
+  return {
+    launch(spec) {
+      return new Promise<string>((resolve, reject) => {
+        waiting.push({ spec, resolve, reject });
+        if (!committing) void drain();
+      });
+    },
+  };
+}
