@@ -2,11 +2,12 @@ import type { Dialect, Executor } from '../storage/dialect.js';
 import { insertRows } from '../storage/bulk.js';
 import { fromJson, toJson } from '../storage/json.js';
 import { newId } from '../ids/ids.js';
+import { publishActivity } from '../events/outbox.js';
 import type { ActivityAction, ActivityKind, FieldChange, NewActivity } from './activity-schemas.js';
 
 const COMMENT_ACTIONS = new Set<ActivityAction>(['commentAdded', 'commentEdited', 'commentDeleted']);
 
-/** Appends activity entries; call inside the transaction that makes the change. */
+/** Appends activity entries, and their events for subscribers; call inside the transaction that makes the change. */
 export async function insertActivity(trx: Executor, dialect: Dialect, entries: NewActivity[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((entry) => ({
@@ -25,6 +26,7 @@ export async function insertActivity(trx: Executor, dialect: Dialect, entries: N
     created_at: entry.at,
   }));
   await insertRows(trx, dialect, 'activity', rows);
+  await publishActivity(trx, dialect, entries);
 }
 
 /** What to list: one incident's log or the workspace's, filtered. */

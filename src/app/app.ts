@@ -33,6 +33,8 @@ export interface AppOptions {
   storage?: Storage;
   /** Execute playbook runs in this process (`vigil serve` does unless --no-worker; CLI commands in-process do not). */
   worker?: boolean;
+  /** Deliver webhooks and notification emails from this process (default: as `worker`). */
+  deliveries?: boolean;
 }
 
 export { VERSION };
@@ -58,6 +60,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await server.ready();
     await storage.dialect.maintain(storage.db);
     if (options.worker) services.playbooks.startWorkers(logger);
+    // PDF exports are made by every process that serves requests, the CLI's in-process app included.
+    services.incidentExports.start(logger);
+    if (options.deliveries ?? options.worker) services.events.start(logger);
     const maintenance = setInterval(() => {
       storage.dialect.maintain(storage.db).catch((error) => logger.warn({ err: error }, 'database maintenance failed'));
     }, MAINTENANCE_INTERVAL_MS);
@@ -79,6 +84,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           await services.playbooks
             .stopWorkers()
             .catch((error) => logger.warn({ err: error }, 'could not hand back the playbook runs in flight'));
+          await services.events.stop().catch((error) => logger.warn({ err: error }, 'could not stop event delivery cleanly'));
+          await services.incidentExports
+            .stop()
+            .catch((error) => logger.warn({ err: error }, 'could not stop the export generator'));
           await storage.close();
         })();
         return closing;

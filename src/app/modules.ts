@@ -7,6 +7,7 @@ import { registerAuthRoutes } from '../auth/index.js';
 import { registerCommentRoutes } from '../comments/index.js';
 import type { Config } from '../config/config.js';
 import { registerEntityRoutes } from '../entities/index.js';
+import { registerExportRoutes } from '../exports/index.js';
 import type { VigilServer } from '../http/types.js';
 import { registerTaskRoutes } from '../tasks/index.js';
 import { registerIncidentRoutes } from '../incidents/index.js';
@@ -18,6 +19,8 @@ import { registerCatalogRoutes } from '../playbooks/catalog-routes.js';
 import { registerPlaybookRoutes } from '../playbooks/playbook-routes.js';
 import { registerRunRoutes } from '../playbooks/run-routes.js';
 import { registerWebhookRoutes } from '../playbooks/webhook-routes.js';
+import { registerWebhookSubscriptionRoutes } from '../webhooks/index.js';
+import { registerNotificationRoutes } from '../notifications/index.js';
 import type { Services } from './services.js';
 
 /** The domain modules' HTTP routes, in one list. */
@@ -36,6 +39,7 @@ export function registerModuleRoutes(server: VigilServer, services: Services, co
   registerCommentRoutes(server, services.comments);
   registerTaskRoutes(server, services.tasks, services.storage, services.now);
   registerActivityRoutes(server, services.activity);
+  registerExportRoutes(server, services.incidentExports);
   const { playbooks } = services;
   registerConnectionRoutes(server, playbooks.connections);
   registerPlaybookRoutes(server, playbooks.playbooks, playbooks.runs);
@@ -43,4 +47,6 @@ export function registerModuleRoutes(server: VigilServer, services: Services, co
   registerWebhookRoutes(server, services.storage, playbooks.launcher, playbooks.definitions);
   registerApprovalRoutes(server, playbooks.approvals);
   registerCatalogRoutes(server, playbooks.catalog);
+  registerWebhookSubscriptionRoutes(server, services.webhooks);
+  registerNotificationRoutes(server, services.notifications);
 }

@@ -6,13 +6,17 @@ import { createAuthService } from '../auth/index.js';
 import { createCommentService } from '../comments/index.js';
 import type { Config } from '../config/config.js';
 import { createEntityService } from '../entities/index.js';
+import { createExportService } from '../exports/index.js';
+import { createEventDelivery } from '../events/index.js';
 import { createIncidentService } from '../incidents/index.js';
+import { createNotificationModule } from '../notifications/index.js';
 import type { Storage } from '../storage/database.js';
 import { checkAlertPlaybooks } from '../playbooks/playbook-checks.js';
 import { createPlaybookModule, createRunQueue } from '../playbooks/playbook-module.js';
 import { createPlaybookLauncher } from '../playbooks/rule-launcher.js';
 import type { RunWorker } from '../playbooks/worker/embedded-worker.js';
 import { createTaskService } from '../tasks/index.js';
+import { createWebhookDelivery, createWebhookService } from '../webhooks/index.js';
 import { createGroupService, createUserService } from '../users/index.js';
 import { createMemberService, createWorkspaceService } from '../workspaces/index.js';
 
@@ -35,6 +39,7 @@ export function createServices(storage: Storage, config: Config, options: { loca
   const entities = createEntityService({ storage, resolveIncident });
   const comments = createCommentService({ storage, now, automation });
   const tasks = createTaskService({ storage, now });
+  const activity = createActivityService({ storage, resolveIncident });
   const playbooks = createPlaybookModule({
     storage,
     config,
@@ -47,9 +52,30 @@ export function createServices(storage: Storage, config: Config, options: { loca
     comments,
     tasks,
   });
+  // Webhook subscriptions and notification rules register their consumers and channels here.
+  const events = createEventDelivery({ storage, now, config });
+  const webhooks = createWebhookService({
+    storage,
+    now,
+    secretKey: playbooks.secretKey,
+    egressAllowlist: config.egressAllowlist,
+  });
+  const webhookDelivery = createWebhookDelivery({
+    storage,
+    incidents,
+    secretOf: webhooks.secretOf,
+    egressAllowlist: config.egressAllowlist,
+    now,
+  });
+  events.register(webhookDelivery.consumer, webhookDelivery.channel);
+  const notifications = createNotificationModule({ storage, config, now, incidents });
+  events.register(notifications.consumer, notifications.channel);
   return {
     storage,
     now,
+    events,
+    webhooks,
+    notifications: notifications.service,
     auth: createAuthService({ storage, now, localSecret: options.localSecret }),
     workspaces: createWorkspaceService({ storage, now }),
     members: createMemberService({ storage, now }),
@@ -63,6 +89,7 @@ export function createServices(storage: Storage, config: Config, options: { loca
     automationRules: createAutomationRuleService({ storage, now }),
     tasks,
     playbooks,
-    activity: createActivityService({ storage, resolveIncident }),
+    activity,
+    incidentExports: createExportService({ storage, now, sources: { incidents, alerts, entities, tasks, activity } }),
   };
 }

@@ -39,6 +39,8 @@ export class ApiError extends Error {
 export interface Client {
   workspace: string;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ClientResponse>;
+  /** GETs a file (e.g. a PDF export) as bytes; an error response throws ApiError like request(). */
+  download(path: string): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,12 @@ function remoteClient(url: string, token: string | undefined, workspace: string)
         headers: Object.fromEntries(response.headers.entries()),
       });
     },
+    async download(path) {
+      const response = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const content = Buffer.from(await response.arrayBuffer());
+      if (response.status >= 400) throw new ApiError(response.status, safeJson(content.toString('utf8')));
+      return content;
+    },
     async close() {},
   };
 }
@@ -104,6 +112,11 @@ function localClient(app: App, secret: string, workspace: string): Client {
         body: response.body ? safeJson(response.body) : null,
         headers: response.headers as ClientResponse['headers'],
       });
+    },
+    async download(path) {
+      const response = await app.server.inject({ method: 'GET', url: path, headers: { authorization: `Local ${secret}` } });
+      if (response.statusCode >= 400) throw new ApiError(response.statusCode, safeJson(response.body));
+      return response.rawPayload;
     },
     close: () => app.close(),
   };

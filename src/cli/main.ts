@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config.js';
 import { ApiError, connect, type Client } from './client.js';
 import { ingestCommand } from './commands/ingest.js';
 import { commentOnIncident, listIncidents, showIncident, updateIncidents } from './commands/incidents.js';
+import { exportIncident } from './commands/incident-export.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
@@ -124,6 +125,13 @@ export function buildProgram(): Command {
     .action((ref: string, message: string) =>
       withClient(program, (client, json) => commentOnIncident(client, ref, message, json))(),
     );
+  incidents
+    .command('export <incident>')
+    .description('export an incident as PDF (waits until it is ready)')
+    .option('-o, --output <file>', 'where to save it ("-" for stdout; default incident-<number>.pdf)')
+    .option('--sections <sections>', 'overview, timeline, assets, evidence, tasks, alerts, activity (default: all)', collect)
+    .option('--timeout <seconds>', 'how long to wait for the PDF (default 300)')
+    .action((ref: string, options) => withClient(program, (client, json) => exportIncident(client, ref, options, json))());
 
   const tasks = program.command('tasks').description("an incident's checklist");
   tasks

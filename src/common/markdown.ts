@@ -60,6 +60,11 @@ export function sanitizeForDisplay(html: string): string {
 const HTML_TAG =
   /<\/?(p|br|b|i|u|strong|em|ul|ol|li|a|h[1-6]|div|span|table|thead|tbody|tr|td|th|img|code|pre|blockquote|hr)\b[^>]*>/i;
 
+/** Whether text is HTML (as Sentinel's playbooks write comments and task descriptions) rather than markdown. */
+export function looksLikeHtml(text: string): boolean {
+  return HTML_TAG.test(text);
+}
+
 /**
  * Renders text that is either markdown or HTML — Sentinel's playbooks write task descriptions in
  * HTML — to HTML that is safe to insert into a page.

@@ -26,6 +26,8 @@ export interface Config {
   workers: number;
   /** `VIGIL_RUN_LEASE_MS`: how long a run's worker may go without showing signs of life before another takes over. */
   runLeaseMs: number;
+  /** `VIGIL_DELIVERY_RETRY_MS`: the delay before a failed webhook or email delivery's first retry (then doubling). */
+  deliveryRetryMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,6 +49,7 @@ export interface RawSettings {
   SMTP_FROM?: string;
   VIGIL_WORKERS?: string;
   VIGIL_RUN_LEASE_MS?: string;
+  VIGIL_DELIVERY_RETRY_MS?: string;
 }
 
 /** Thrown when a setting is invalid; the message names the setting and what was wrong. */
@@ -91,6 +94,12 @@ const settingsSchema = z.object({
     .min(1_000, 'must be at least 1000')
     .max(600_000)
     .default(30_000),
+  VIGIL_DELIVERY_RETRY_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(10, 'must be at least 10')
+    .max(3_600_000, 'must be at most 3600000 (an hour)')
+    .default(30_000),
 });
 
 /**
@@ -134,5 +143,6 @@ export function loadConfig(env: RawSettings, flags: RawSettings = {}): Config {
     smtp: { url: settings.SMTP_URL, from: settings.SMTP_FROM },
     workers: settings.VIGIL_WORKERS,
     runLeaseMs: settings.VIGIL_RUN_LEASE_MS,
+    deliveryRetryMs: settings.VIGIL_DELIVERY_RETRY_MS,
   };
 }

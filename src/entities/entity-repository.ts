@@ -130,3 +130,24 @@ export async function countIncidentEntities(
     .execute();
   return rows.map((r) => ({ kind: r.kind, count: Number(r.count) }));
 }
+
+/** The entities of one kind of several incidents (e.g. their hosts, for notification filters). */
+export async function findEntitiesOfKind(
+  db: Executor,
+  workspaceId: string,
+  incidentIds: string[],
+  kind: string,
+): Promise<IncidentEntity[]> {
+  const out: IncidentEntity[] = [];
+  for (const chunk of chunkRows([...new Set(incidentIds)], 1, 5_000)) {
+    const rows = await db
+      .selectFrom('entities')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('incident_id', 'in', chunk)
+      .where('kind', '=', kind)
+      .execute();
+    out.push(...rows.map(fromRow));
+  }
+  return out;
+}

@@ -131,6 +131,12 @@ export function createIncidentService({ storage, publicUrl, now = Date.now, auto
       return incident!;
     },
 
+    /** Incidents as the API shows them, by id, read through the caller's executor (for event payloads). */
+    async describe(executor: Executor, workspaceId: string, ids: string[]): Promise<Map<string, Incident>> {
+      const incidents = await present(await findIncidentsByIds(executor, workspaceId, [...new Set(ids)]), executor);
+      return new Map(incidents.map((i) => [i.id, i]));
+    },
+
     /** Resolves an incident reference to its record (for other modules' routes). */
     async resolve(access: Access, ref: string): Promise<IncidentRecord> {
       requirePermission(access, 'incidents.read');

@@ -21,6 +21,8 @@ export interface Mailer {
 export interface MailerOptions {
   url?: string;
   from: string;
+  /** Connection, greeting and socket timeouts in milliseconds (nodemailer's defaults otherwise: up to 10 minutes). */
+  timeoutMs?: { connection: number; greeting: number; socket: number };
 }
 
 /** Builds the mailer over nodemailer's SMTP transport (one pooled connection set per process). */
@@ -34,7 +36,15 @@ export function createMailer(options: MailerOptions): Mailer {
       close() {},
     };
   }
-  const transport = nodemailer.createTransport(options.url);
+  const { timeoutMs } = options;
+  const transport = timeoutMs
+    ? nodemailer.createTransport({
+        url: options.url,
+        connectionTimeout: timeoutMs.connection,
+        greetingTimeout: timeoutMs.greeting,
+        socketTimeout: timeoutMs.socket,
+      })
+    : nodemailer.createTransport(options.url);
   return {
     configured: true,
     async send(message) {

@@ -65,10 +65,12 @@ export function createPlaybookModule(deps: PlaybookModuleDeps) {
     publicUrl: config.publicUrl,
   });
   let worker: RunWorker | undefined;
+  const definitions = createDefinitionCache(storage.db);
+  const launcher = createLaunchBatcher(storage, () => queue, now);
   const runs = createRunService({
     storage,
     now,
-    queue: () => queue,
+    launcher,
     worker: () => worker,
     playbooks,
     incidents: deps.incidents,
@@ -98,14 +100,14 @@ export function createPlaybookModule(deps: PlaybookModuleDeps) {
     leaseMs: config.runLeaseMs,
     logger: log,
   });
-  const definitions = createDefinitionCache(storage.db);
-  const launcher = createLaunchBatcher(storage, () => queue, now);
   const scheduler = () => createScheduler({ storage, now, queue: () => queue, logger: logger! });
   let running: { worker: RunWorker; scheduler: ReturnType<typeof scheduler> } | undefined;
 
   return {
     catalog,
     queue,
+    /** The key secrets are sealed with (connections; webhook subscriptions share it). */
+    secretKey,
     /** Definitions by version, parsed once per process. */
     definitions,
     /** Group-committed launches for triggers without a transaction of their own (webhooks). */

@@ -18,7 +18,7 @@ import {
 import type { Playbook, PlaybookDetail, PlaybookListQuery, PlaybookSource } from './playbook-schemas.js';
 import { checkPlaybook, nextScheduledRun, type ConnectionLookup } from './playbook-validation.js';
 import { toDetail, toPlaybook } from './playbook-views.js';
-import { insertVersion, invalidPlaybook, issueWebhook } from './playbook-writes.js';
+import { insertVersion, invalidPlaybook, issueWebhook, rulesUsing } from './playbook-writes.js';
 
 /** Playbooks: versioned definitions, enabled or not, with their triggers. */
 export type PlaybookService = ReturnType<typeof createPlaybookService>;
@@ -227,6 +227,11 @@ export function createPlaybookService({
           .executeTakeFirst();
         if (active)
           throw new ConflictError(`Playbook ${current.name} has runs in progress; cancel them (or wait) before deleting it`);
+        const users = await rulesUsing(trx, current);
+        if (users.length > 0)
+          throw new ConflictError(
+            `Playbook ${current.name} is run by ${users.join(', ')}; remove it from there before deleting it`,
+          );
         for (const table of ['playbook_webhooks', 'playbook_versions'] as const) {
           await trx
             .deleteFrom(table)

@@ -6,14 +6,14 @@ import type { IncidentService } from '../incidents/index.js';
 import type { Storage } from '../storage/database.js';
 import type { Executor } from '../storage/dialect.js';
 import { fromJson } from '../storage/json.js';
+import { publishRunFinished } from '../events/outbox.js';
 import type { PlaybookDefinition } from './definition/definition-types.js';
 import type { RunTrigger } from './engine/run-context.js';
-import type { RunQueue } from './engine/run-executor.js';
 import { loadStepRecords } from './engine/step-records.js';
 import { findVersion } from './playbook-repository.js';
 import type { ManualRun } from './playbook-schemas.js';
 import type { PlaybookService } from './playbook-service.js';
-import { launchRuns } from './run-launcher.js';
+import type { LaunchBatcher } from './launch-batcher.js';
 import { resolveInputs } from './run-inputs.js';
 import { stepTree, toRun, type Run, type RunDetail, type RunStatus } from './run-views.js';
 import type { RunWorker } from './worker/embedded-worker.js';
@@ -42,7 +42,7 @@ export type RunService = ReturnType<typeof createRunService>;
 export function createRunService({
   storage,
   now = Date.now,
-  queue,
+  launcher,
   worker,
   playbooks,
   incidents,
@@ -50,7 +50,8 @@ export function createRunService({
 }: {
   storage: Storage;
   now?: () => number;
-  queue: () => RunQueue;
+  /** Starts runs of their own (manual, re-run), committing concurrent ones together. */
+  launcher: LaunchBatcher;
   worker: () => RunWorker | undefined;
   playbooks: PlaybookService;
   incidents: IncidentService;
@@ -160,27 +161,16 @@ export function createRunService({
       const definition = await definitionOf(db, p.workspaceId, p.id, p.currentVersion);
       const trigger = await triggerFor(access, definition, p.name, body);
       const inputs = resolveInputs(definition.inputs, body.inputs);
-      const at = now();
-      const [runId] = await db.transaction().execute((trx) =>
-        launchRuns(
-          trx,
-          dialect,
-          queue(),
-          [
-            {
-              workspaceId: p.workspaceId,
-              playbookId: p.id,
-              playbookName: p.name,
-              version: p.currentVersion,
-              trigger,
-              inputs,
-              startedBy: access.actor,
-            },
-          ],
-          at,
-        ),
-      );
-      return toRun(await requireRun(db, access, runId!));
+      const runId = await launcher.launch({
+        workspaceId: p.workspaceId,
+        playbookId: p.id,
+        playbookName: p.name,
+        version: p.currentVersion,
+        trigger,
+        inputs,
+        startedBy: access.actor,
+      });
+      return toRun(await requireRun(db, access, runId));
     },
 
     /** Cancels a run: at once if it is queued or waiting; a running one stops at its next step. */
@@ -229,6 +219,15 @@ export function createRunService({
           .where('workspace_id', '=', run.workspace_id)
           .where('id', '=', run.playbook_id)
           .execute();
+        await publishRunFinished(trx, dialect, {
+          workspaceId: run.workspace_id,
+          runId: id,
+          incidentId: run.incident_id,
+          playbook: { id: run.playbook_id, name: run.playbook_name },
+          status: 'cancelled',
+          message,
+          at,
+        });
         return { ...run, ...set };
       });
       if (row.status === 'running') worker()?.cancel(id, access.actor.name);
@@ -243,32 +242,21 @@ export function createRunService({
         throw new ConflictError(`Run ${id} has not ended yet (${run.status})`);
       const p = await playbooks.requirePlaybook(db, access, run.playbook_id);
       if (!p.enabled) throw new RuleViolationError(`Playbook ${p.name} is disabled; enable it to run it`);
-      const at = now();
       const trigger = {
         ...fromJson<RunTrigger>(run.trigger, { kind: 'manual' }),
         source: { type: access.actor.type, id: access.actor.id, name: access.actor.name },
       };
-      const [runId] = await db.transaction().execute((trx) =>
-        launchRuns(
-          trx,
-          dialect,
-          queue(),
-          [
-            {
-              workspaceId: p.workspaceId,
-              playbookId: p.id,
-              playbookName: p.name,
-              version: p.currentVersion,
-              trigger,
-              inputs: fromJson(run.inputs, {}),
-              startedBy: access.actor,
-              rerunOf: id,
-            },
-          ],
-          at,
-        ),
-      );
-      return toRun(await requireRun(db, access, runId!));
+      const runId = await launcher.launch({
+        workspaceId: p.workspaceId,
+        playbookId: p.id,
+        playbookName: p.name,
+        version: p.currentVersion,
+        trigger,
+        inputs: fromJson(run.inputs, {}),
+        startedBy: access.actor,
+        rerunOf: id,
+      });
+      return toRun(await requireRun(db, access, runId));
     },
   };
 }

@@ -31,6 +31,8 @@ export interface Dialect {
    * B-tree only (WITHOUT ROWID), one B-tree fewer to write per row; PostgreSQL has no such option.
    */
   readonly clusteredByKey: RawBuilder<unknown>;
+  /** The column type of raw bytes (files such as PDF exports): SQLite's blob, PostgreSQL's bytea. Both read back as a Buffer. */
+  readonly binaryType: 'blob' | 'bytea';
   /** Creates the full-text index over incidents' titles and descriptions (used by a migration). */
   createIncidentSearch(db: Kysely<any>): Promise<void>;
   /**
@@ -61,6 +63,7 @@ export const sqliteDialect: Dialect = {
   supportsRowLocks: false,
   async lockWorkspace() {},
   clusteredByKey: sql`without rowid`,
+  binaryType: 'blob',
   async createIncidentSearch(db) {
     // An external-content FTS5 index kept in step by triggers; the text stays only in incidents.
     await sql`create virtual table incidents_fts using fts5(title, description, content='incidents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(
@@ -97,6 +100,7 @@ export const postgresDialect: Dialect = {
   supportsRowLocks: true,
   async maintain() {},
   clusteredByKey: sql``,
+  binaryType: 'bytea',
   async createIncidentSearch(db) {
     await sql`create index incidents_search on incidents using gin (to_tsvector('simple', title || ' ' || description))`.execute(
       db,

@@ -1,4 +1,7 @@
 import type { Generated } from 'kysely';
+import type { EventTables } from './schema-events.js';
+import type { ExportTables } from './schema-exports.js';
+import type { NotificationTables } from './schema-notifications.js';
 import type { PlaybookTables } from './schema-playbooks.js';
 
 /**
@@ -292,7 +295,7 @@ export interface AutomationRuleRunsTable {
 }
 
 /** All tables, for Kysely's typing. */
-export interface Database extends PlaybookTables {
+export interface Database extends PlaybookTables, EventTables, ExportTables, NotificationTables {
   workspaces: WorkspacesTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -36,11 +36,16 @@ describeEachDialect('playbooks: the schedule trigger', (dialect) => {
   }
   const seen = (run: { steps: { id: string; output: unknown }[] }) => run.steps.find((s) => s.id === 'seen')!.output;
 
-  // The app's clock starts a minute behind, so the first slot is due in real time once it catches
+  // The app's clock starts about a minute behind, so the first slot is due in real time once it catches
   // up (PostgreSQL's job queue runs jobs by the database's clock). Two servers share a PostgreSQL
   // database; SQLite has one server per file, so there two schedulers share it.
   it('a schedule starts one run per slot when it is due, even with two schedulers on the database', async () => {
-    offset = -MINUTE - 1_000;
+    // 10 s past a minute boundary and 55–115 s behind real time: the next slot is 50 s ahead of the
+    // app's clock (not due however slow this machine is) and already past in real time.
+    const target = Date.now() - 55_000;
+    let base = Math.floor(target / MINUTE) * MINUTE + 10_000;
+    if (base > target) base -= MINUTE;
+    offset = base - Date.now();
     const playbook = await create(`
 name: ${unique('Every minute')}
 trigger: { type: schedule, cron: '* * * * *', timezone: UTC }

@@ -127,6 +127,33 @@ describeEachDialect('playbooks: definitions, versions, the list and who may do w
       expect(patched.body.etag).not.toBe(edited.body.etag);
     });
 
+    it('refuses to delete a playbook an automation rule or an analytics rule runs, naming them', async () => {
+      const name = unique('In use');
+      const alertName = unique('In use on alerts');
+      const made = await create(yaml(name));
+      const onAlerts = await create(`name: ${alertName}\ntrigger: alert\nsteps:\n  - set: { x: 1 }\n`);
+      const rule = await t.post(t.ws('/automation-rules'), {
+        name: unique('Runs it'),
+        order: 10,
+        trigger: 'incidentCreated',
+        actions: [{ type: 'runPlaybook', playbook: name.toUpperCase() }],
+      });
+      expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+      const detection = await t.post(t.ws('/analytics-rules'), { name: unique('Detection'), playbookIds: [onAlerts.id] });
+      expect(detection.status, JSON.stringify(detection.body)).toBe(201);
+      const refused = await t.delete(url(made.id));
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain(`automation rule "${rule.body.name}"`);
+      const refusedToo = await t.delete(url(onAlerts.id));
+      expect(refusedToo.status).toBe(409);
+      expect(refusedToo.body.error.message).toContain(`analytics rule "${detection.body.name}"`);
+      expect((await t.get(url(made.id))).status).toBe(200);
+      expect((await t.delete(t.ws(`/automation-rules/${rule.body.id}`))).status).toBe(204);
+      expect((await t.patch(t.ws(`/analytics-rules/${detection.body.id}`), { playbookIds: [] })).status).toBe(200);
+      expect((await t.delete(url(made.id))).status).toBe(204);
+      expect((await t.delete(url(onAlerts.id))).status).toBe(204);
+    });
+
     it('deletes a playbook: gone by id and by name, with its versions, and absent from the list', async () => {
       const name = unique('Deleted');
       const made = await create(yaml(name));

@@ -35,6 +35,10 @@ describeEachDialect('route permissions audit', (dialect) => {
         'POST /api/v1/workspaces/:workspace/analytics-rules',
         'PUT /api/v1/workspaces/:workspace/members',
         'GET /api/v1/users',
+        'POST /api/v1/workspaces/:workspace/incidents/:incident/exports',
+        'GET /api/v1/workspaces/:workspace/incidents/:incident/exports/:export/file',
+        'POST /api/v1/workspaces/:workspace/notification-rules',
+        'GET /api/v1/workspaces/:workspace/notification-rules/:rule/deliveries',
       ]) {
         expect(urls, expected).toContain(expected);
       }

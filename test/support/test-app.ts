@@ -43,6 +43,8 @@ export interface TestAppOptions {
   now?: () => number;
   /** Execute playbook runs in the app's own worker pool (off by default: runs stay queued). */
   worker?: boolean;
+  /** Dispatch events and send webhooks and notification emails (off by default). */
+  deliveries?: boolean;
   env?: Record<string, string>;
 }
 
@@ -74,7 +76,12 @@ export async function startTestAppOn(database: TestDatabase, options: TestAppOpt
     VIGIL_SECRET_KEY: '0123456789abcdef'.repeat(4),
     ...options.env,
   });
-  const app = await createApp(config, { logger: createLogger('silent'), now: options.now, worker: options.worker });
+  const app = await createApp(config, {
+    logger: createLogger('silent'),
+    now: options.now,
+    worker: options.worker,
+    deliveries: options.deliveries ?? false,
+  });
   const login = await app.services.auth.login(ADMIN_EMAIL, ADMIN_PASSWORD, { ip: '127.0.0.1' });
   const { token } = await app.services.auth.createToken(
     { user: login.user, via: 'session' },

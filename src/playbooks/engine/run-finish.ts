@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { publishRunFinished } from '../../events/outbox.js';
 import type { Execution } from './execution.js';
 import type { EngineDeps } from './run-executor.js';
 import type { StepStatus } from './run-journal.js';
@@ -20,7 +21,8 @@ function closeOpenRecords(x: Execution, status: RunEnd['status'], at: number): v
 
 /**
  * Writes a run's end with its last records, in one transaction: the run's status and message,
- * the playbook's run counts and last run, and pending approvals of the run cancelled.
+ * the playbook's run counts and last run, pending approvals of the run cancelled, and the
+ * `playbookRun.finished` event for subscribers.
  */
 export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, startedAt: number): Promise<void> {
   const at = deps.now();
@@ -57,6 +59,15 @@ export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, sta
         .where('run_id', '=', id)
         .where('status', '=', 'pending')
         .execute();
+      await publishRunFinished(trx, deps.storage.dialect, {
+        workspaceId,
+        runId: id,
+        incidentId: x.run.incidentId,
+        playbook: { id: playbookId, name: x.run.playbookName },
+        status: end.status,
+        message: end.message,
+        at,
+      });
     },
   );
 }

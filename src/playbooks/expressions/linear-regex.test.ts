@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from './index.js';
-import { LINEAR_REGEX_ENGINE, linearRegex, spellOutCase } from './linear-regex.js';
+import { LINEAR_REGEX_ENGINE, linearRegex, MAX_REGEX_SUBJECT, spellOutCase } from './linear-regex.js';
 
 const INPUTS = ['Hello World', 'HELLO', 'hello', 'ÄÖü straße', 'abcXYZ-09_', 'Mixed CASE 42', '\x01A', 'Zebra', 'zEbRa'];
 
@@ -48,6 +48,16 @@ describe('linear-time regular expressions', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(await compileExpression("$replace('Hello hello HELLO', /hello/i, 'bye')", 'x').evaluate({})).toBe('bye bye bye');
     expect(await compileExpression("$split('a1B2c3', /[0-9]/)", 'x').evaluate({})).toEqual(['a', 'B', 'c', '']);
+  });
+
+  it('refuses to match a text longer than the limit, naming it, and matches one at the limit', async () => {
+    const evaluate = (s: string) => compileExpression('$contains(s, /a!/)', 'x').evaluate({ s });
+    expect(await evaluate(`${'a'.repeat(MAX_REGEX_SUBJECT - 1)}!`)).toBe(true);
+    await expect(evaluate(`${'a'.repeat(MAX_REGEX_SUBJECT)}!`)).rejects.toThrow(
+      `at most ${MAX_REGEX_SUBJECT} characters; this text has ${MAX_REGEX_SUBJECT + 1}`,
+    );
+    // Plain-string patterns are not regular expressions and have no such limit.
+    expect(await compileExpression("$contains(s, '!')", 'x').evaluate({ s: `${'a'.repeat(200_000)}!` })).toBe(true);
   });
 
   it('refuses, at compile time, an expression whose regular expression cannot run in linear time', () => {

@@ -149,11 +149,33 @@ export function linearRegex(regex: RegExp): RegExp {
 const linearVersions = new WeakMap<RegExp, RegExp>();
 
 /**
+ * Longest text a regular expression is matched against, in characters. The linear-time engine
+ * cannot be interrupted mid-match, and a heavy pattern costs about 6 µs per character: 64 Ki
+ * characters keeps one match well under half a second.
+ */
+export const MAX_REGEX_SUBJECT = 65_536;
+
+/** Refuses texts over the limit before V8 starts matching (JSONata matches through `exec`). */
+function boundedExec(regex: RegExp): RegExp {
+  const exec = regex.exec;
+  regex.exec = function (this: RegExp, subject: string) {
+    if (typeof subject === 'string' && subject.length > MAX_REGEX_SUBJECT) {
+      throw new Error(
+        `a regular expression may be matched against at most ${MAX_REGEX_SUBJECT} characters; this text has ${subject.length}`,
+      );
+    }
+    return exec.call(this, subject);
+  };
+  return regex;
+}
+
+/**
  * JSONata's `RegexEngine` option: it constructs one of these from the parsed expression each time
- * a regular expression is evaluated. Returns a fresh linear-time copy (JSONata keeps state in it).
+ * a regular expression is evaluated. Returns a fresh linear-time copy (JSONata keeps state in it)
+ * that refuses texts longer than MAX_REGEX_SUBJECT.
  */
 export function LinearRegExp(regex: RegExp): RegExp {
   let linear = linearVersions.get(regex);
   if (!linear) linearVersions.set(regex, (linear = linearRegex(regex)));
-  return new RegExp(linear);
+  return boundedExec(new RegExp(linear));
 }

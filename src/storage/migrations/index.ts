@@ -3,6 +3,9 @@ import * as core from './0001-core.js';
 import * as tasks from './0002-tasks.js';
 import * as automation from './0003-automation.js';
 import * as playbooks from './0004-playbooks.js';
+import * as incidentExports from './0005-exports.js';
+import * as events from './0006-events.js';
+import * as notifications from './0007-notifications.js';
 
 /**
  * Every migration, in order. Append-only: a released migration is never edited (a test compares
@@ -13,4 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0002-tasks': tasks,
   '0003-automation': automation,
   '0004-playbooks': playbooks,
+  '0005-exports': incidentExports,
+  '0006-events': events,
+  '0007-notifications': notifications,
 };
