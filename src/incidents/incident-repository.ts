@@ -58,13 +58,19 @@ export async function allocateIncidentNumbers(trx: Executor, workspaceId: string
   return row.next_incident_number - count;
 }
 
-/** Adds to the per-status, severity and owner counters of a workspace (negative to subtract). */
+/**
+ * Adds to the per-status, severity and owner counters of a workspace (negative to subtract), in
+ * one of the dialect's counter shards picked per call, and in key order (so two transactions
+ * never wait for each other's counter rows in opposite orders).
+ */
 async function adjustCounts(trx: Executor, dialect: Dialect, workspaceId: string, deltas: Map<string, number>): Promise<void> {
+  const shard = dialect.counterShards > 1 ? Math.floor(Math.random() * dialect.counterShards) : 0;
   const rows = [...deltas]
     .filter(([, delta]) => delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, delta]) => {
       const [status, severity, owner_id] = key.split('|') as [string, string, string];
-      return { workspace_id: workspaceId, status, severity, owner_id, count: delta };
+      return { workspace_id: workspaceId, status, severity, owner_id, shard, count: delta };
     });
   for (const row of rows) {
     await trx
@@ -72,12 +78,11 @@ async function adjustCounts(trx: Executor, dialect: Dialect, workspaceId: string
       .values(row)
       .onConflict((oc) =>
         oc
-          .columns(['workspace_id', 'status', 'severity', 'owner_id'])
+          .columns(['workspace_id', 'status', 'severity', 'owner_id', 'shard'])
           .doUpdateSet((eb) => ({ count: eb('incident_counts.count', '+', eb.ref('excluded.count')) })),
       )
       .execute();
   }
-  void dialect;
 }
 
 const countKey = (record: IncidentRecord) => `${record.status}|${record.severity}|${record.owner?.id ?? ''}`;

@@ -33,6 +33,13 @@ export interface Dialect {
   readonly clusteredByKey: RawBuilder<unknown>;
   /** The column type of raw bytes (files such as PDF exports): SQLite's blob, PostgreSQL's bytea. Both read back as a Buffer. */
   readonly binaryType: 'blob' | 'bytea';
+  /**
+   * Rows each incident counter is spread over. PostgreSQL: concurrent transactions that change
+   * incidents of the same status, severity and owner would otherwise queue on one row lock until
+   * each commits; with shards they mostly take different rows (readers add the rows up). SQLite
+   * has one writer and needs one row.
+   */
+  readonly counterShards: number;
   /** Creates the full-text index over incidents' titles and descriptions (used by a migration). */
   createIncidentSearch(db: Kysely<any>): Promise<void>;
   /**
@@ -64,6 +71,7 @@ export const sqliteDialect: Dialect = {
   async lockWorkspace() {},
   clusteredByKey: sql`without rowid`,
   binaryType: 'blob',
+  counterShards: 1,
   async createIncidentSearch(db) {
     // An external-content FTS5 index kept in step by triggers; the text stays only in incidents.
     await sql`create virtual table incidents_fts using fts5(title, description, content='incidents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(
@@ -101,6 +109,7 @@ export const postgresDialect: Dialect = {
   async maintain() {},
   clusteredByKey: sql``,
   binaryType: 'bytea',
+  counterShards: 16,
   async createIncidentSearch(db) {
     await sql`create index incidents_search on incidents using gin (to_tsvector('simple', title || ' ' || description))`.execute(
       db,

@@ -152,6 +152,8 @@ export interface IncidentCountsTable {
   status: string;
   severity: string;
   owner_id: string;
+  /** Which of the dialect's counter shards (dialect.counterShards); readers add the shards up. */
+  shard: number;
   count: number;
 }
 

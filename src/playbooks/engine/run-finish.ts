@@ -40,19 +40,6 @@ export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, sta
     },
     async (trx) => {
       await trx
-        .updateTable('playbooks')
-        .set({
-          runs_total: sql`runs_total + 1`,
-          runs_succeeded: sql`runs_succeeded + ${end.status === 'succeeded' ? 1 : 0}`,
-          runs_failed: sql`runs_failed + ${end.status === 'failed' ? 1 : 0}`,
-          last_run_id: id,
-          last_run_status: end.status,
-          last_run_at: at,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', playbookId)
-        .execute();
-      await trx
         .updateTable('approvals')
         .set({ status: 'cancelled', version: sql`version + 1` })
         .where('workspace_id', '=', workspaceId)
@@ -68,6 +55,20 @@ export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, sta
         message: end.message,
         at,
       });
+      // Last, so the playbook's row (every run of it ends here) stays locked only until the commit.
+      await trx
+        .updateTable('playbooks')
+        .set({
+          runs_total: sql`runs_total + 1`,
+          runs_succeeded: sql`runs_succeeded + ${end.status === 'succeeded' ? 1 : 0}`,
+          runs_failed: sql`runs_failed + ${end.status === 'failed' ? 1 : 0}`,
+          last_run_id: id,
+          last_run_status: end.status,
+          last_run_at: at,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', playbookId)
+        .execute();
     },
   );
 }

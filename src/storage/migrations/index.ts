@@ -6,6 +6,7 @@ import * as playbooks from './0004-playbooks.js';
 import * as incidentExports from './0005-exports.js';
 import * as events from './0006-events.js';
 import * as notifications from './0007-notifications.js';
+import * as counterShards from './0008-counter-shards.js';
 
 /**
  * Every migration, in order. Append-only: a released migration is never edited (a test compares
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-exports': incidentExports,
   '0006-events': events,
   '0007-notifications': notifications,
+  '0008-counter-shards': counterShards,
 };
