@@ -10,12 +10,12 @@ const TITLE = 'Phishing wave Фишинг 東京';
 const TASKS = ['Reset the password', 'Isolate FIN-LAPTOP-7', 'Notify Zoë Åkesson'];
 const COMMENT = [
   '### Findings',
-  '**Zoë Åkesson** confirmed: пароль сброшен; 密码已重置 and ログイン blocked.',
+  '**Zoë Åkesson** confirmed: пароль сброшен; 密码已重置, ログイン and 로그인 차단 blocked.',
   '',
   '- Sender blocked',
   '- See [the ticket](https://tickets.example/42)',
 ].join('\n');
-const NON_LATIN = ['Фишинг', '東京', 'Zoë Åkesson', 'пароль сброшен', '密码已重置', 'ログイン'];
+const NON_LATIN = ['Фишинг', '東京', 'Zoë Åkesson', 'пароль сброшен', '密码已重置', 'ログイン', '로그인 차단'];
 
 /** The text of a PDF, whitespace collapsed (lines wrap where the layout decides). */
 async function pdfText(content: Buffer): Promise<string> {
@@ -163,7 +163,7 @@ describeEachDialect('incident PDF export', (dialect) => {
       expect(text).toContain(`Page ${first.pageCount} of ${first.pageCount}`);
     });
 
-    it('keeps accents, Cyrillic and CJK verbatim', () => {
+    it('keeps accents, Cyrillic and CJK (Chinese, Japanese, Korean) verbatim', () => {
       for (const expected of NON_LATIN) expect(text, expected).toContain(expected);
     });
 

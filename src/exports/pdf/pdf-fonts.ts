@@ -42,13 +42,17 @@ function packagedFont(pkg: string, file: string): FontFace {
 }
 
 // Noto Sans: Latin (with every accent), Greek and Cyrillic. Noto Sans Hans: Chinese and Japanese
-// (kana), plus symbols Noto Sans lacks. Both are loaded only when a document needs them.
+// (kana), plus symbols Noto Sans lacks. Noto Sans KR: Korean (Hangul). Each is loaded only when a
+// document needs it.
 const LATIN = '@embedpdf/fonts-latin';
 const CJK = '@embedpdf/fonts-sc';
+const KOREAN = '@embedpdf/fonts-kr';
 const notoRegular = packagedFont(LATIN, 'NotoSans-Regular.ttf');
 const notoBold = packagedFont(LATIN, 'NotoSans-Bold.ttf');
 const cjkRegular = packagedFont(CJK, 'NotoSansHans-Regular.otf');
 const cjkBold = packagedFont(CJK, 'NotoSansHans-Bold.otf');
+const koreanRegular = packagedFont(KOREAN, 'NotoSansKR-Regular.otf');
+const koreanBold = packagedFont(KOREAN, 'NotoSansKR-Bold.otf');
 
 /** Courier, built into every PDF reader: printable ASCII and Latin-1 only (its WinAnsi encoding). */
 const courier: FontFace = {
@@ -58,11 +62,11 @@ const courier: FontFace = {
 };
 
 const CHAINS: Record<FontStyle, FontFace[]> = {
-  regular: [notoRegular, cjkRegular],
-  bold: [notoBold, cjkBold],
-  italic: [packagedFont(LATIN, 'NotoSans-Italic.ttf'), cjkRegular],
-  boldItalic: [packagedFont(LATIN, 'NotoSans-BoldItalic.ttf'), cjkBold],
-  mono: [courier, notoRegular, cjkRegular],
+  regular: [notoRegular, cjkRegular, koreanRegular],
+  bold: [notoBold, cjkBold, koreanBold],
+  italic: [packagedFont(LATIN, 'NotoSans-Italic.ttf'), cjkRegular, koreanRegular],
+  boldItalic: [packagedFont(LATIN, 'NotoSans-BoldItalic.ttf'), cjkBold, koreanBold],
+  mono: [courier, notoRegular, cjkRegular, koreanRegular],
 };
 
 // Which face of a chain draws a character, remembered per style (documents repeat the same characters).
