@@ -8,8 +8,23 @@ import { eventFromRow } from './outbox.js';
 /** Turns committed events into deliveries (webhook subscriptions, notification rules). */
 export interface EventConsumer {
   readonly name: string;
-  /** Runs in the dispatcher's transaction: what it returns is written with the outbox rows' removal. */
-  fanOut(trx: Executor, events: OutboxEvent[]): Promise<NewDelivery[]>;
+  /**
+   * Runs in the dispatcher's transaction, once per workspace of the batch (workspaces in a fixed
+   * order, so consumers that lock rows never deadlock each other): what it returns is written with
+   * the outbox rows' removal.
+   */
+  fanOut(trx: Executor, workspaceId: string, events: OutboxEvent[]): Promise<NewDelivery[]>;
+}
+
+/** Events by workspace, workspaces sorted, events in outbox order. */
+function byWorkspace(events: OutboxEvent[]): [string, OutboxEvent[]][] {
+  const groups = new Map<string, OutboxEvent[]>();
+  for (const event of events) {
+    const list = groups.get(event.workspaceId);
+    if (list) list.push(event);
+    else groups.set(event.workspaceId, [event]);
+  }
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 const BATCH = 200;
@@ -52,7 +67,9 @@ export function createEventDispatcher(deps: {
       if (rows.length === 0) return { events: 0, deliveries: 0 };
       const events = withoutCreationEchoes(rows.map(eventFromRow));
       const deliveries: NewDelivery[] = [];
-      for (const consumer of consumers) deliveries.push(...(await consumer.fanOut(trx, events)));
+      for (const [workspaceId, list] of byWorkspace(events)) {
+        for (const consumer of consumers) deliveries.push(...(await consumer.fanOut(trx, workspaceId, list)));
+      }
       if (deliveries.length > 0) await insertDeliveries(trx, storage.dialect, deliveries, now());
       for (const row of rows) {
         await trx.deleteFrom('event_outbox').where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).execute();

@@ -205,25 +205,14 @@ export function createNotificationConsumer(deps: {
 
   return {
     name: 'notifications',
-    async fanOut(trx, events) {
+    async fanOut(trx, workspaceId, events) {
       const now = deps.now();
       if (now - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = now;
         await pruneWindows(trx, now - KEEP_WINDOWS_MS);
       }
-      const byWorkspace = new Map<string, OutboxEvent[]>();
-      for (const event of events) {
-        if (!event.incidentId || eventKinds(event).length === 0) continue;
-        const list = byWorkspace.get(event.workspaceId);
-        if (list) list.push(event);
-        else byWorkspace.set(event.workspaceId, [event]);
-      }
-      const deliveries: NewDelivery[] = [];
-      // Workspaces in a fixed order: rule rows are locked in it, so two dispatchers never deadlock.
-      for (const workspaceId of [...byWorkspace.keys()].sort()) {
-        deliveries.push(...(await fanOutWorkspace(trx, workspaceId, byWorkspace.get(workspaceId)!, now)));
-      }
-      return deliveries;
+      const relevant = events.filter((event) => event.incidentId && eventKinds(event).length > 0);
+      return relevant.length > 0 ? fanOutWorkspace(trx, workspaceId, relevant, now) : [];
     },
   };
 }

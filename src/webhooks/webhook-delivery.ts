@@ -2,7 +2,7 @@ import { ActionError } from '../connectors/action.js';
 import { egressPolicy } from '../connectors/outbound/egress-guard.js';
 import { sendRequest } from '../connectors/outbound/http-client.js';
 import { bodyExcerpt, isRetryableStatus } from '../connectors/outbound/response-body.js';
-import type { DeliveryChannel, DeliveryOutcome, EventConsumer, NewDelivery, OutboxEvent } from '../events/index.js';
+import type { DeliveryChannel, DeliveryOutcome, EventConsumer, NewDelivery } from '../events/index.js';
 import type { IncidentService } from '../incidents/index.js';
 import type { Storage } from '../storage/database.js';
 import { findWebhook, listWebhookRecords, type WebhookRecord } from './webhook-repository.js';
@@ -69,34 +69,30 @@ export function createWebhookDelivery(deps: {
 }): { consumer: EventConsumer; channel: DeliveryChannel } {
   const consumer: EventConsumer = {
     name: 'webhooks',
-    async fanOut(trx, events) {
+    async fanOut(trx, workspaceId, events) {
       const deliveries: NewDelivery[] = [];
-      const byWorkspace = new Map<string, OutboxEvent[]>();
-      for (const event of events) byWorkspace.set(event.workspaceId, [...(byWorkspace.get(event.workspaceId) ?? []), event]);
-      for (const [workspaceId, list] of byWorkspace) {
-        const subscriptions = await listWebhookRecords(trx, workspaceId, true);
-        if (subscriptions.length === 0) continue;
-        const wanted = list.filter((e) => e.types.some((t) => subscriptions.some((s) => s.events.includes(t))));
-        if (wanted.length === 0) continue;
-        const incidentIds = wanted.flatMap((e) => (e.incidentId ? [e.incidentId] : []));
-        const incidents = await deps.incidents.describe(trx, workspaceId, incidentIds);
-        for (const event of wanted) {
-          for (const type of event.types) {
-            const targets = subscriptions.filter((s) => s.events.includes(type));
-            if (targets.length === 0) continue;
-            const incident = event.incidentId ? (incidents.get(event.incidentId) ?? null) : null;
-            const payload = await webhookPayload(trx, event, type, incident);
-            for (const target of targets) {
-              deliveries.push({
-                workspaceId,
-                channel: WEBHOOK_CHANNEL,
-                targetId: target.id,
-                eventId: event.id,
-                eventType: type,
-                incidentId: event.incidentId,
-                payload,
-              });
-            }
+      const subscriptions = await listWebhookRecords(trx, workspaceId, true);
+      if (subscriptions.length === 0) return deliveries;
+      const wanted = events.filter((e) => e.types.some((t) => subscriptions.some((s) => s.events.includes(t))));
+      if (wanted.length === 0) return deliveries;
+      const incidentIds = wanted.flatMap((e) => (e.incidentId ? [e.incidentId] : []));
+      const incidents = await deps.incidents.describe(trx, workspaceId, incidentIds);
+      for (const event of wanted) {
+        for (const type of event.types) {
+          const targets = subscriptions.filter((s) => s.events.includes(type));
+          if (targets.length === 0) continue;
+          const incident = event.incidentId ? (incidents.get(event.incidentId) ?? null) : null;
+          const payload = await webhookPayload(trx, event, type, incident);
+          for (const target of targets) {
+            deliveries.push({
+              workspaceId,
+              channel: WEBHOOK_CHANNEL,
+              targetId: target.id,
+              eventId: event.id,
+              eventType: type,
+              incidentId: event.incidentId,
+              payload,
+            });
           }
         }
       }
