@@ -6,17 +6,18 @@ import { round } from './stats.js';
 import { benchPlaybookRuns, benchWebhookRuns } from './playbook-bench.js';
 import { benchQueue } from './queue-bench.js';
 import { benchStartup } from './startup-bench.js';
+import { benchQueueRender } from './web-queue-bench.js';
 
 /**
  * `npm run bench`: prints Vigil's measured figures. Sizes can be lowered for a quick run:
  * BENCH_ALERTS (default 100000), BENCH_INCIDENTS (default 1000000), BENCH_RUNS (playbook runs, default 10000),
- * BENCH_ONLY=startup,ingest,automation,queue,playbooks,
+ * BENCH_ONLY=startup,ingest,automation,queue,playbooks,web,
  * BENCH_DATABASES=sqlite to skip PostgreSQL.
  */
 async function main(): Promise<void> {
   const alerts = Number(process.env.BENCH_ALERTS ?? 100_000);
   const incidents = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
-  const only = new Set((process.env.BENCH_ONLY ?? 'startup,ingest,automation,queue,playbooks').split(','));
+  const only = new Set((process.env.BENCH_ONLY ?? 'startup,ingest,automation,queue,playbooks,web').split(','));
   const pgUrl = process.env.BENCH_DATABASES === 'sqlite' ? undefined : await postgresServer();
   process.stdout.write(
     `Vigil benchmark — ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     await benchQueue('sqlite', { incidents });
     if (pgUrl) await benchQueue('postgres', { incidents, serverUrl: pgUrl });
   }
+  if (only.has('web')) await benchQueueRender();
 }
 
 main().catch((error) => {

@@ -51,7 +51,9 @@ export interface ServerProcess {
 export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('node', [VIGIL, 'serve', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of each server process there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn('node', [...profile, VIGIL, 'serve', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const url = `http://127.0.0.1:${port}`;

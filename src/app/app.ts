@@ -10,6 +10,7 @@ import { migrateToLatest } from '../storage/migrate.js';
 import { registerModuleRoutes } from './modules.js';
 import { createServices, type Services } from './services.js';
 import { VERSION } from './version.js';
+import { registerWebUi } from '../web-ui/index.js';
 
 /** The running application: HTTP server, storage and services. */
 export interface App {
@@ -57,6 +58,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     installAccessHook(server, services.auth);
     registerHealthRoutes(server, storage, state);
     registerModuleRoutes(server, services, config);
+    await registerWebUi(server);
     await server.ready();
     await storage.dialect.maintain(storage.db);
     if (options.worker) services.playbooks.startWorkers(logger);

@@ -21,6 +21,7 @@ import { registerRunRoutes } from '../playbooks/run-routes.js';
 import { registerWebhookRoutes } from '../playbooks/webhook-routes.js';
 import { registerWebhookSubscriptionRoutes } from '../webhooks/index.js';
 import { registerNotificationRoutes } from '../notifications/index.js';
+import { registerLiveRoutes } from '../live/index.js';
 import type { Services } from './services.js';
 
 /** The domain modules' HTTP routes, in one list. */
@@ -49,4 +50,5 @@ export function registerModuleRoutes(server: VigilServer, services: Services, co
   registerCatalogRoutes(server, playbooks.catalog);
   registerWebhookSubscriptionRoutes(server, services.webhooks);
   registerNotificationRoutes(server, services.notifications);
+  registerLiveRoutes(server, services.live, services.auth);
 }

@@ -9,6 +9,7 @@ import { createEntityService } from '../entities/index.js';
 import { createExportService } from '../exports/index.js';
 import { createEventDelivery } from '../events/index.js';
 import { createIncidentService } from '../incidents/index.js';
+import { createLiveFeed } from '../live/index.js';
 import { createNotificationModule } from '../notifications/index.js';
 import type { Storage } from '../storage/database.js';
 import { checkAlertPlaybooks } from '../playbooks/playbook-checks.js';
@@ -74,6 +75,7 @@ export function createServices(storage: Storage, config: Config, options: { loca
     storage,
     now,
     events,
+    live: createLiveFeed(storage),
     webhooks,
     notifications: notifications.service,
     auth: createAuthService({ storage, now, localSecret: options.localSecret }),

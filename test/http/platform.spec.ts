@@ -79,11 +79,15 @@ describeEachDialect('platform', (dialect) => {
     expect(String(page.body)).toMatch(/<html/i);
   });
 
-  it('answers an unknown route with a 404 JSON error', async () => {
+  it('answers an unknown API route with a 404 JSON error; other pages belong to the web UI', async () => {
     const res = await t.get('/api/v1/nowhere');
     expectErrorBody(res, 404, 'not_found');
     expect(res.body.error.message).toContain('/api/v1/nowhere');
-    expectErrorBody(await t.get('/definitely/not/here', { token: null }), 404, 'not_found');
+    expectErrorBody(await t.post('/definitely/not/here', {}, { token: null }), 404, 'not_found');
+    // A GET outside the API is one of the single-page app's own addresses: it gets the app (or, unbuilt, how to build it).
+    const page = await t.get('/w/default/incidents/1', { token: null });
+    expect([200, 503]).toContain(page.status);
+    expect(String(page.headers['content-type'])).toMatch(/text\/html/);
   });
 
   it('answers malformed JSON with 400 invalid_json and writes nothing', async () => {

@@ -83,17 +83,19 @@ describeEachDialect('route permissions audit', (dialect) => {
       expect(hook.secretUrl, 'the token in the URL is never logged').toBe(true);
     });
 
-    it('routes outside /api/v1 that declare a permission are public health and documentation routes only', () => {
+    it('routes outside /api/v1 that declare a permission are public health, documentation and web UI page routes only', () => {
       const outside = t.app.routes.filter((r) => !r.url.startsWith('/api/v1') && r.permission !== undefined);
       for (const r of outside) {
         expect(r.permission, label(r)).toBe('public');
-        expect(r.url, label(r)).toMatch(/^\/(healthz|readyz|api\/openapi\.json|api\/docs|approve\/:token)/);
+        expect(r.url, label(r)).toMatch(/^\/(healthz|readyz|api\/openapi\.json|api\/docs|approve\/:token|\*$)/);
       }
       // The one-click approval page: its single-use token is the credential, and never logged.
       for (const r of outside.filter((o) => o.url.startsWith('/approve/'))) expect(r.secretUrl, label(r)).toBe(true);
       // Nothing outside /api/v1 and the docs is undeclared (an undeclared route there would be public).
       const undeclared = t.app.routes.filter((r) => !r.url.startsWith('/api/v1') && r.permission === undefined);
-      expect(undeclared.filter((r) => !r.url.startsWith('/api/docs')).map(label)).toEqual([]);
+      // …but the web UI's built files (dist/web: index.html and hashed assets), which are public by nature.
+      const webFile = (url: string) => url === '/index.html' || url.startsWith('/assets/');
+      expect(undeclared.filter((r) => !r.url.startsWith('/api/docs') && !webFile(r.url)).map(label)).toEqual([]);
     });
   });
 

@@ -34,6 +34,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const lines = [
     '',
     `Vigil ${VERSION} is running at ${url}  (started in ${ms} ms)`,
+    `  Web UI: ${url}/   (sign in there)`,
     `  Database: ${app.storage.describe}`,
     `  Playbook runs: ${config.workers > 0 ? `executed here, ${config.workers} at a time` : 'not executed here (start `vigil worker`)'}`,
     `  API reference: ${url}/api/docs   OpenAPI: ${url}/api/openapi.json`,
@@ -42,7 +43,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   if (admin?.password) {
     lines.push(
       '',
-      '  First start: an administrator was created. Sign in with',
+      `  First start: an administrator was created. Sign in at ${url}/ with`,
       `    email:    ${admin.email}`,
       `    password: ${admin.password}   (one-time: you will be asked to change it)`,
       `  or make an API token for scripts:  npx vigil tokens create --name my-script --role Owner`,

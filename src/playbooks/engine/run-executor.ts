@@ -165,7 +165,7 @@ export async function executeRun(
     run: {
       id: run.id,
       playbook: { id: run.playbook_id, name: run.playbook_name, version: run.playbook_version },
-      url: `${deps.publicUrl}/runs/${run.id}`,
+      url: `${deps.publicUrl}/w/${encodeURIComponent(run.workspace_id)}/runs/${run.id}`,
     },
   };
   const remaining = runLimits.timeoutMs - run.active_ms;

@@ -1,0 +1,97 @@
+import { Link } from 'react-router-dom';
+import { useAnalyticsRuleList } from '../api/analytics-rules.js';
+import { usePlaybookList } from '../api/playbooks.js';
+import { can, useMe } from '../api/session.js';
+import { PageHeader } from '../app/Layout.js';
+import { useWorkspaceId, wsUrl } from '../app/workspace.js';
+import { Badge, SeverityBadge } from '../ui/badges.js';
+import { EmptyState, ErrorNotice, Loading } from '../ui/feedback.js';
+import { timeAgo, formatTime } from '../ui/format.js';
+import { groupingSummary } from './grouping.js';
+import './automation.css';
+
+/** /settings/analytics-rules: the detections whose alerts become incidents, with their grouping and automated response. */
+export function AnalyticsRulesPage() {
+  const workspace = useWorkspaceId();
+  const me = useMe();
+  const rules = useAnalyticsRuleList(workspace);
+  const playbooks = usePlaybookList(workspace, { trigger: 'alert' });
+  const playbookName = (id: string) => playbooks.data?.items.find((p) => p.id === id)?.name ?? id;
+  const canWrite = can(me.data, workspace, 'rules.write');
+  const items = rules.data?.items ?? [];
+  return (
+    <>
+      <PageHeader title="Analytics rules">
+        <Link className="button" to={wsUrl(workspace, '/settings')}>
+          Settings
+        </Link>
+        {canWrite && (
+          <Link className="button primary" to={wsUrl(workspace, '/settings/analytics-rules/new')}>
+            + Create analytics rule
+          </Link>
+        )}
+      </PageHeader>
+      <div className="page-body">
+        <p className="muted">
+          Alerts name the detection that raised them; each analytics rule says how its alerts are grouped into incidents and which
+          playbooks run on each alert. Rules an alert names for the first time are created automatically.
+        </p>
+        {rules.isPending && <Loading />}
+        <ErrorNotice error={rules.error} onRetry={() => void rules.refetch()} />
+        {rules.data && items.length === 0 && (
+          <EmptyState title="No analytics rules yet">
+            They appear when alerts name their detection (analyticsRuleName or analyticsRuleId), or create one to set its grouping
+            first.
+          </EmptyState>
+        )}
+        {items.length > 0 && (
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Severity</th>
+                <th>Status</th>
+                <th>Alert grouping</th>
+                <th>Automated response</th>
+                <th>Modified</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((rule) => (
+                <tr key={rule.id}>
+                  <td>
+                    <Link to={wsUrl(workspace, `/settings/analytics-rules/${rule.id}`)}>{rule.name}</Link>
+                    {rule.origin === 'implicit' && <span className="muted small-text"> · created from an alert</span>}
+                  </td>
+                  <td>
+                    <SeverityBadge severity={rule.severity} />
+                  </td>
+                  <td>
+                    {!rule.enabled ? (
+                      <Badge>Disabled</Badge>
+                    ) : rule.createsIncidents ? (
+                      <Badge tone="ok">Enabled</Badge>
+                    ) : (
+                      <Badge tone="warn">Alerts only</Badge>
+                    )}
+                  </td>
+                  <td>{groupingSummary(rule.grouping)}</td>
+                  <td>
+                    {rule.playbookIds.length ? (
+                      rule.playbookIds.map(playbookName).join(', ')
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
+                  <td className="num" title={formatTime(rule.updatedAt)}>
+                    {timeAgo(rule.updatedAt)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </>
+  );
+}
