@@ -218,6 +218,16 @@ describe('web UI: incident page', () => {
     // Re-open.
     await page.getByRole('button', { name: 'Re-open' }).click();
     await expect.poll(async () => (await get('')).status).toBe('Active');
+
+    // The resolution note is optional, as in Sentinel.
+    await page.getByRole('button', { name: 'Close incident' }).click();
+    const again = page.getByRole('dialog', { name: `Close incident #${number}` });
+    await again.getByLabel('Resolution note').fill('');
+    await again.getByRole('radio', { name: /False positive/ }).check();
+    await again.getByLabel('Reason').selectOption('InaccurateData');
+    await again.getByRole('button', { name: 'Close incident' }).click();
+    await again.waitFor({ state: 'detached' });
+    expect(await get('')).toMatchObject({ status: 'Closed', classification: 'FalsePositive', classificationComment: null });
   }, 90_000);
 
   it('says when someone else changed the incident since the page loaded, and reloads it', async () => {

@@ -22,7 +22,7 @@ const HINTS: Record<Classification, string> = {
 
 /**
  * Closing an incident: a classification, the reason that goes with it, optionally the determination
- * (Defender's threat or activity type) and a resolution note, all sent in one change with the incident's etag.
+ * (Defender's threat or activity type) and a resolution note (optional, as in Sentinel), all sent in one change with the incident's etag.
  */
 export function CloseDialog({ workspace, incident, onClose }: { workspace: string; incident: Incident; onClose: () => void }) {
   const update = useUpdateIncident(workspace);
@@ -35,7 +35,6 @@ export function CloseDialog({ workspace, incident, onClose }: { workspace: strin
   const missing = [
     !classification && 'a classification',
     reasons.length > 0 && !reasons.includes(reason as never) && 'a reason',
-    !note.trim() && 'a resolution note',
   ].filter(Boolean) as string[];
   const choose = (next: Classification) => {
     setClassification(next);
@@ -55,7 +54,8 @@ export function CloseDialog({ workspace, incident, onClose }: { workspace: strin
           classificationReason: reasons.length > 0 ? (reason as Incident['classificationReason']) : null,
           // Optional, as in the API (Sentinel has no determination; Defender users record one).
           determination: determinations.includes(determination as never) ? (determination as Incident['determination']) : null,
-          classificationComment: note.trim(),
+          // Optional, as in Sentinel and the Manage incidents pane.
+          classificationComment: note.trim() || null,
         },
       },
       { onSuccess: onClose },
@@ -126,8 +126,14 @@ export function CloseDialog({ workspace, incident, onClose }: { workspace: strin
           </label>
         </div>
         <label className="field">
-          Resolution note
-          <textarea rows={4} value={note} maxLength={LIMITS.commentLength} onChange={(event) => setNote(event.target.value)} />
+          Resolution note (optional)
+          <textarea
+            aria-label="Resolution note"
+            rows={4}
+            value={note}
+            maxLength={LIMITS.commentLength}
+            onChange={(event) => setNote(event.target.value)}
+          />
           <span className="hint">What was found and what was done; the queue and the PDF export show it.</span>
         </label>
         <UpdateError error={update.error} workspace={workspace} number={incident.number} onDismiss={() => update.reset()} />
