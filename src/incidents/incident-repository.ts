@@ -131,7 +131,12 @@ export async function updateIncidentRow(
   void number;
   void created_at;
   void created_by;
-  const changed = await updateRow(trx, dialect, 'incidents', mutable as Partial<IncidentsTable>, {
+  // Only the columns that changed: indexes (and the search index's trigger) over the others are left alone.
+  const before = incidentToRow(previous) as unknown as Record<string, unknown>;
+  const set = Object.fromEntries(
+    Object.entries(mutable).filter(([column, value]) => column === 'version' || before[column] !== value),
+  );
+  const changed = await updateRow(trx, dialect, 'incidents', set as Partial<IncidentsTable>, {
     workspace_id,
     id,
     version: previous.version,

@@ -14,11 +14,15 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** Lets requests that already arrived reach `launch` before a batch is cut (I/O runs before setImmediate). */
+const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Group commit for run launches: the first launch commits at once; launches that arrive while a
- * commit is in progress wait for it and then commit together in one transaction, so a burst of
- * webhook calls pays for one disk flush per batch instead of one per call. Each caller is answered
- * only after its own run is committed.
+ * Group commit for run launches: a launch commits once the requests already received have been
+ * read; launches that arrive meanwhile, or while a commit is in progress, commit together in one
+ * transaction, so a burst of webhook calls pays for one disk flush per batch instead of one per
+ * call (SQLite commits block the thread, so without the yield every batch would hold one launch).
+ * Each caller is answered only after its own run is committed.
  */
 export function createLaunchBatcher(storage: Storage, queue: () => RunQueue, now: () => number, maxBatch = 500): LaunchBatcher {
   const waiting: Waiting[] = [];
@@ -27,6 +31,7 @@ export function createLaunchBatcher(storage: Storage, queue: () => RunQueue, now
   async function drain(): Promise<void> {
     committing = true;
     try {
+      await afterPendingIo();
       while (waiting.length > 0) {
         const batch = waiting.splice(0, maxBatch);
         try {
@@ -43,6 +48,7 @@ export function createLaunchBatcher(storage: Storage, queue: () => RunQueue, now
         } catch (error) {
           for (const w of batch) w.reject(error);
         }
+        await afterPendingIo();
       }
     } finally {
       committing = false;

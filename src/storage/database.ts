@@ -12,15 +12,17 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { StorageTarget } from '../config/config.js';
-import { isFlushDeferred } from './durability.js';
+import type { FlushMode } from './durability.js';
 import { postgresDialect, sqliteDialect, type Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
-import { VigilSqliteDialect } from './sqlite-driver.js';
+import { sqliteDialects } from './sqlite-driver.js';
 
 /** An open database: the Kysely handle, its dialect helpers, and how to close it. */
 export interface Storage {
   db: Kysely<Database>;
+  /** The same database; its transactions commit without waiting for the disk (durability.ts). */
+  deferredDb: Kysely<Database>;
   dialect: Dialect;
   /** A short description for logs, without credentials. */
   describe: string;
@@ -49,10 +51,13 @@ function openSqlite(file: string): Storage {
   database.function('vigil_fold', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLocaleLowerCase() : value,
   );
-  const db = new Kysely<Database>({ dialect: new VigilSqliteDialect(database) });
+  const dialects = sqliteDialects(database);
+  const db = new Kysely<Database>({ dialect: dialects.full });
+  const deferredDb = new Kysely<Database>({ dialect: dialects.deferred });
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   return {
     db,
+    deferredDb,
     dialect: sqliteDialect,
     describe: `sqlite:${file}`,
     close: async () => {
@@ -75,33 +80,47 @@ function openPostgres(url: string, poolSize: number): Storage {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new VigilPostgresDialect(pool) });
+  const db = new Kysely<Database>({ dialect: new VigilPostgresDialect(pool, 'full') });
+  const deferredDb = new Kysely<Database>({ dialect: new VigilPostgresDialect(pool, 'deferred') });
   const parsed = new URL(url);
   return {
     db,
+    deferredDb,
     dialect: postgresDialect,
     describe: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => db.destroy(),
   };
 }
 
-/** PostgreSQL through Kysely's driver, with deferred-flush transactions (durability.ts). */
+/** PostgreSQL through Kysely's driver, with deferred-flush transactions on the deferred handle (durability.ts). */
 class VigilPostgresDialect extends PostgresDialect {
-  readonly #pool: pg.Pool;
-
-  constructor(pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly flush: FlushMode,
+  ) {
     super({ pool });
-    this.#pool = pool;
   }
 
   override createDriver(): Driver {
-    return new DeferredFlushPostgresDriver({ pool: this.#pool });
+    return new FlushModePostgresDriver({ pool: this.pool }, this.flush);
   }
 }
 
-class DeferredFlushPostgresDriver extends PostgresDriver {
+class FlushModePostgresDriver extends PostgresDriver {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDriver>[0],
+    private readonly flush: FlushMode,
+  ) {
+    super(config);
+  }
+
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     await super.beginTransaction(connection, settings);
-    if (isFlushDeferred()) await connection.executeQuery(CompiledQuery.raw('set local synchronous_commit = off'));
+    if (this.flush === 'deferred') await connection.executeQuery(CompiledQuery.raw('set local synchronous_commit = off'));
+  }
+
+  override async destroy(): Promise<void> {
+    // The full handle owns the pool; the deferred one only borrows it.
+    if (this.flush === 'full') await super.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import { isFlushDeferred } from './durability.js';
+import type { FlushMode } from './durability.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -11,42 +11,60 @@ import {
 
 const STATEMENT_CACHE_SIZE = 500;
 
+/** The one connection and its turn-taking, shared by the handles of a database. */
+interface SharedConnection {
+  connection: CachingSqliteConnection;
+  mutex: Mutex;
+}
+
 /**
  * Kysely's SQLite dialect with our driver: write transactions start with BEGIN IMMEDIATE (so two
  * processes on one file never deadlock on a lock upgrade) and prepared statements are cached.
  */
 export class VigilSqliteDialect extends SqliteDialect {
-  readonly #database: BetterSqlite3.Database;
-
-  constructor(database: BetterSqlite3.Database) {
+  constructor(
+    private readonly database: BetterSqlite3.Database,
+    private readonly shared: SharedConnection,
+    private readonly flush: FlushMode,
+  ) {
     super({ database });
-    this.#database = database;
   }
 
   override createDriver(): Driver {
-    return new CachingSqliteDriver(this.#database);
+    return new CachingSqliteDriver(this.database, this.shared, this.flush);
   }
 }
 
-class CachingSqliteDriver implements Driver {
-  readonly #connection: CachingSqliteConnection;
-  readonly #mutex = new Mutex();
+/**
+ * The dialects of one SQLite database: transactions on `full` wait for the disk at commit, those
+ * on `deferred` do not (durability.ts). Both use the same connection, one caller at a time.
+ */
+export function sqliteDialects(database: BetterSqlite3.Database): Record<FlushMode, VigilSqliteDialect> {
+  const shared = { connection: new CachingSqliteConnection(database), mutex: new Mutex() };
+  return {
+    full: new VigilSqliteDialect(database, shared, 'full'),
+    deferred: new VigilSqliteDialect(database, shared, 'deferred'),
+  };
+}
 
-  constructor(private readonly database: BetterSqlite3.Database) {
-    this.#connection = new CachingSqliteConnection(database);
-  }
+class CachingSqliteDriver implements Driver {
+  constructor(
+    private readonly database: BetterSqlite3.Database,
+    private readonly shared: SharedConnection,
+    private readonly flush: FlushMode,
+  ) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#mutex.lock();
-    return this.#connection;
+    await this.shared.mutex.lock();
+    return this.shared.connection;
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const begin = settings.accessMode === 'read only' ? 'begin deferred' : 'begin immediate';
     // synchronous only changes outside a transaction; back to FULL when it ends (see durability.ts).
-    if (isFlushDeferred()) this.database.pragma('synchronous = NORMAL');
+    if (this.flush === 'deferred') this.database.pragma('synchronous = NORMAL');
     await connection.executeQuery(CompiledQuery.raw(begin));
   }
 
@@ -54,7 +72,7 @@ class CachingSqliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw('commit'));
     } finally {
-      if (isFlushDeferred()) this.database.pragma('synchronous = FULL');
+      if (this.flush === 'deferred') this.database.pragma('synchronous = FULL');
     }
   }
 
@@ -62,16 +80,17 @@ class CachingSqliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'));
     } finally {
-      if (isFlushDeferred()) this.database.pragma('synchronous = FULL');
+      if (this.flush === 'deferred') this.database.pragma('synchronous = FULL');
     }
   }
 
   async releaseConnection(): Promise<void> {
-    this.#mutex.unlock();
+    this.shared.mutex.unlock();
   }
 
   async destroy(): Promise<void> {
-    this.database.close();
+    // The full handle owns the database; the deferred one only borrows its connection.
+    if (this.flush === 'full') this.database.close();
   }
 }
 

@@ -129,10 +129,12 @@ export async function executeRun(
     contextDirty = true;
   }
   let stepsExecuted = run.steps_executed;
-  const records = await loadStepRecords(deps.storage.db, run.workspace_id, run.id);
+  // Records are written only by attempts holding the lease: a first attempt has none to replay.
+  const records = run.attempts > 1 ? await loadStepRecords(deps.storage.db, run.workspace_id, run.id) : [];
   const journal = createRunJournal(
     {
-      db: deps.storage.db,
+      // A run's own transactions need not wait for the disk: see storage/durability.ts.
+      db: deps.storage.deferredDb,
       dialect: deps.storage.dialect,
       now: deps.now,
       workspaceId: run.workspace_id,

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { publishRunFinished } from '../../events/outbox.js';
+import type { PlaybookDefinition, Step } from '../definition/definition-types.js';
+import { childLists } from './control-steps.js';
 import type { Execution } from './execution.js';
 import type { EngineDeps } from './run-executor.js';
 import type { StepStatus } from './run-journal.js';
@@ -17,6 +19,19 @@ function closeOpenRecords(x: Execution, status: RunEnd['status'], at: number): v
     const closed: StepStatus = record.status === 'waiting' || status === 'cancelled' ? 'cancelled' : status;
     x.journal.record({ ...record, status: closed, finishedAt: at });
   }
+}
+
+const withApprovals = new WeakMap<PlaybookDefinition, boolean>();
+
+/** Whether a definition has approval steps (only then can a run leave approvals pending). */
+function hasApprovalSteps(definition: PlaybookDefinition): boolean {
+  let known = withApprovals.get(definition);
+  if (known === undefined) {
+    const any = (steps: Step[]): boolean => steps.some((s) => s.kind === 'approval' || childLists(s).some(any));
+    known = any(definition.steps);
+    withApprovals.set(definition, known);
+  }
+  return known;
 }
 
 /**
@@ -39,13 +54,15 @@ export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, sta
       wake_at: null,
     },
     async (trx) => {
-      await trx
-        .updateTable('approvals')
-        .set({ status: 'cancelled', version: sql`version + 1` })
-        .where('workspace_id', '=', workspaceId)
-        .where('run_id', '=', id)
-        .where('status', '=', 'pending')
-        .execute();
+      if (hasApprovalSteps(x.definition)) {
+        await trx
+          .updateTable('approvals')
+          .set({ status: 'cancelled', version: sql`version + 1` })
+          .where('workspace_id', '=', workspaceId)
+          .where('run_id', '=', id)
+          .where('status', '=', 'pending')
+          .execute();
+      }
       await publishRunFinished(trx, deps.storage.dialect, {
         workspaceId,
         runId: id,

@@ -81,6 +81,8 @@ export function createRunJournal(deps: JournalDeps, finished: StepRecord[]) {
   let approvals: { approval: ApprovalsTable; links: ApprovalLinksTable[] }[] = [];
   let chain: Promise<void> = Promise.resolve();
   let seq = finished.reduce((max, r) => Math.max(max, r.seq), 0);
+  // The claim just set the lease.
+  let leaseRenewedAt = deps.now();
 
   const toRow = (r: StepRecord): PlaybookRunStepsTable => ({
     workspace_id: deps.workspaceId,
@@ -99,23 +101,29 @@ export function createRunJournal(deps: JournalDeps, finished: StepRecord[]) {
     finished_at: r.finishedAt,
   });
 
-  /** Writes everything buffered, inside the caller's transaction, and checks the lease. */
+  /**
+   * Writes everything buffered, inside the caller's transaction, and checks the lease. The run row
+   * is already `running` (the claim set it) and the worker's heartbeat renews the lease, so a step
+   * rewrites neither unless a third of the lease has passed: fewer indexed columns change per step.
+   */
   async function writeInto(trx: Executor, extra: Partial<PlaybookRunsTable> = {}): Promise<void> {
     const progress = deps.progress();
+    const now = deps.now();
+    const renew = now - leaseRenewedAt >= deps.leaseMs / 3;
     const changed = await updateRow(
       trx,
       deps.dialect,
       'playbook_runs',
       {
-        status: 'running',
         steps_executed: progress.stepsExecuted,
         active_ms: progress.activeMs,
-        lease_until: deps.now() + deps.leaseMs,
+        ...(renew ? { lease_until: now + deps.leaseMs } : {}),
         ...(progress.context !== undefined ? { context: progress.context } : {}),
         ...extra,
       },
       { workspace_id: deps.workspaceId, id: deps.runId, lease_owner: deps.leaseOwner },
     );
+    if (renew) leaseRenewedAt = now;
     if (changed === 0) throw new LeaseLost();
     const rows = [...pending.values()].map(toRow);
     const newApprovals = approvals;

@@ -118,6 +118,10 @@ export function createGraphileWorker(
       if (released.length > 0) await deps.storage.db.transaction().execute((trx) => queue.enqueue(trx, released));
     },
     wake() {},
+    // Runs reach a PostgreSQL worker through the job queue only.
+    async adopt(_trx, runs) {
+      return runs;
+    },
     cancel(runId, by) {
       const controller = active.get(runId);
       if (!controller) return false;

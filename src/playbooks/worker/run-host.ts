@@ -1,4 +1,3 @@
-import { withDeferredFlush } from '../../storage/durability.js';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { executeRun, type AttemptOutcome, type EngineDeps } from '../engine/run-executor.js';
@@ -39,8 +38,7 @@ export async function hostRun(
     Math.max(50, Math.floor(deps.leaseMs / 3)),
   );
   try {
-    // A run's own transactions need not wait for the disk: see storage/durability.ts.
-    return await withDeferredFlush(() => executeRun(deps, row, leaseOwner, controller.signal));
+    return await executeRun(deps, row, leaseOwner, controller.signal);
   } finally {
     clearInterval(heartbeat);
     active.delete(row.id);
