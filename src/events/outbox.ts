@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { NewActivity } from '../activity/activity-schemas.js';
 import type { Actor } from '../common/actor.js';
 import { newId } from '../ids/ids.js';
-import { insertRows } from '../storage/bulk.js';
+import { insertRows, runStatement } from '../storage/bulk.js';
 import type { Dialect, Executor } from '../storage/dialect.js';
 import { fromJson, toJson } from '../storage/json.js';
 import type { EventOutboxTable } from '../storage/schema-events.js';
@@ -15,12 +14,14 @@ import { eventTypesOf, RUN_FINISHED_ACTION, taskIdOf, type EventType, type Outbo
  */
 
 /** Whether any enabled webhook subscription or notification rule listens in the workspace. */
-async function hasSubscribers(trx: Executor, workspaceId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom('event_subscribers')
-    .select(sql<number>`coalesce(sum(count), 0)`.as('total'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
+async function hasSubscribers(trx: Executor, dialect: Dialect, workspaceId: string): Promise<boolean> {
+  // Asked by nearly every write: written once, not built per call.
+  const [row] = await runStatement<{ total: number | string | null }>(
+    trx,
+    dialect,
+    'select coalesce(sum(count), 0) as total from event_subscribers where workspace_id = ?',
+    [workspaceId],
+  );
   return Number(row?.total ?? 0) > 0;
 }
 
@@ -48,7 +49,7 @@ export async function publishActivity(trx: Executor, dialect: Dialect, entries: 
     const types = eventTypesOf(entry.action, entry.changes);
     if (types.length === 0) continue;
     let yes = listening.get(entry.workspaceId);
-    if (yes === undefined) listening.set(entry.workspaceId, (yes = await hasSubscribers(trx, entry.workspaceId)));
+    if (yes === undefined) listening.set(entry.workspaceId, (yes = await hasSubscribers(trx, dialect, entry.workspaceId)));
     if (!yes) continue;
     rows.push(
       outboxRow({
@@ -79,7 +80,7 @@ export interface RunFinished {
 
 /** Puts a finished playbook run in the outbox (called in the transaction that writes the run's end). */
 export async function publishRunFinished(trx: Executor, dialect: Dialect, run: RunFinished): Promise<void> {
-  if (!(await hasSubscribers(trx, run.workspaceId))) return;
+  if (!(await hasSubscribers(trx, dialect, run.workspaceId))) return;
   const actor: Actor = { type: 'playbook', id: run.playbook.id, name: run.playbook.name };
   const changes = [{ field: 'status', from: 'running', to: run.status }];
   if (run.message) changes.push({ field: 'message', from: '', to: run.message });

@@ -14,8 +14,13 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** Lets requests that already arrived reach `launch` before a batch is cut (I/O runs before setImmediate). */
-const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Lets requests that already arrived reach `launch` before a batch is cut: two turns of the event
+ * loop, so that the runs the last batch started take their turn and the requests that came in
+ * meanwhile are read (measured: one turn gave batches of about 4 launches at 10 concurrent
+ * senders, two turns about twice that, three no more).
+ */
+const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /**
  * Group commit for run launches: a launch commits once the requests already received have been

@@ -5,9 +5,16 @@ import type { VigilServer } from '../http/types.js';
 import type { Storage } from '../storage/database.js';
 import type { PlaybookDefinition } from './definition/index.js';
 import type { LaunchBatcher } from './launch-batcher.js';
-import { findPlaybook } from './playbook-repository.js';
+import { runStatement } from '../storage/bulk.js';
+import type { PlaybooksTable } from '../storage/schema-playbooks.js';
+import { playbookFromRow } from './playbook-repository.js';
 import { webhookHash } from './playbook-writes.js';
 import { inputsFromPayload } from './run-inputs.js';
+
+/** The playbook a webhook token belongs to, in one statement (every webhook call asks). */
+const PLAYBOOK_OF_WEBHOOK = `select p.* from playbook_webhooks w
+  join playbooks p on p.workspace_id = w.workspace_id and p.id = w.playbook_id
+  where w.token_hash = ?`;
 
 /**
  * The webhook trigger: `POST /api/v1/hooks/{token}` with any JSON body starts a run of the
@@ -30,14 +37,11 @@ export function registerWebhookRoutes(
       response: { 202: z.object({ runId: z.string(), status: z.literal('queued') }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { db } = storage;
-      const hook = await db
-        .selectFrom('playbook_webhooks')
-        .selectAll()
-        .where('token_hash', '=', webhookHash(request.params.token))
-        .executeTakeFirst();
-      const playbook = hook ? await findPlaybook(db, hook.workspace_id, hook.playbook_id) : undefined;
-      if (!hook || !playbook || playbook.triggerKind !== 'webhook') throw new NotFoundError('No playbook has this webhook URL');
+      const [row] = await runStatement<PlaybooksTable>(storage.db, storage.dialect, PLAYBOOK_OF_WEBHOOK, [
+        webhookHash(request.params.token),
+      ]);
+      const playbook = row ? playbookFromRow(row) : undefined;
+      if (!playbook || playbook.triggerKind !== 'webhook') throw new NotFoundError('No playbook has this webhook URL');
       if (!playbook.enabled) throw new RuleViolationError(`Playbook ${playbook.name} is disabled`);
       const definition = await definitions.get(playbook.workspaceId, playbook.id, playbook.currentVersion);
       const payload = request.body ?? null;

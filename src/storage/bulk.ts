@@ -22,6 +22,23 @@ function statementSql(dialect: Dialect, table: string, columns: string[], rows: 
 }
 
 /**
+ * Runs a statement written once: `?` marks its parameters (numbered `$1…` on PostgreSQL). For hot
+ * paths, where building the query with Kysely on every call costs more than running it. Returns
+ * the rows it reads or returns (RETURNING).
+ */
+export async function runStatement<R>(trx: Executor, dialect: Dialect, text: string, parameters: unknown[]): Promise<R[]> {
+  const key = `raw|${dialect.name}|${text}`;
+  let compiled = sqlCache.get(key);
+  if (!compiled) {
+    let n = 0;
+    compiled = dialect.name === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
+    sqlCache.set(key, compiled);
+  }
+  const result = await trx.executeQuery<R>(CompiledQuery.raw(compiled, parameters));
+  return result.rows as R[];
+}
+
+/**
  * Updates the row matching `where` with the values of `set`, through SQL made once per column set
  * (so the driver's prepared-statement cache hits). Returns how many rows changed.
  */
@@ -49,7 +66,12 @@ export async function updateRow<T extends keyof Database>(
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Chunk sizes that keep the set of distinct statements small: full chunks, then powers of two. */
+const EXACT_CHUNK_LIMIT = 16;
+
+/**
+ * Chunk sizes that keep the set of distinct statements small: full chunks, then the remainder in
+ * one chunk when it is small, else in powers of two.
+ */
 function chunkSizes(total: number, maxRows: number): number[] {
   const sizes: number[] = [];
   let left = total;
@@ -57,6 +79,8 @@ function chunkSizes(total: number, maxRows: number): number[] {
     sizes.push(maxRows);
     left -= maxRows;
   }
+  // Small remainders (a run's step records, a few tasks) in one statement of their exact size.
+  if (left > 0 && left <= EXACT_CHUNK_LIMIT) return [...sizes, left];
   for (let size = 1 << Math.floor(Math.log2(Math.max(1, maxRows))); size >= 1 && left > 0; size >>= 1) {
     if (left >= size) {
       sizes.push(size);

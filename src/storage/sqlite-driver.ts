@@ -48,11 +48,20 @@ export function sqliteDialects(database: BetterSqlite3.Database): Record<FlushMo
 }
 
 class CachingSqliteDriver implements Driver {
+  /** `synchronous` for a deferred transaction, and back (prepared once: they run twice per transaction). */
+  readonly #deferFlush: BetterSqlite3.Statement | undefined;
+  readonly #fullFlush: BetterSqlite3.Statement | undefined;
+
   constructor(
     private readonly database: BetterSqlite3.Database,
     private readonly shared: SharedConnection,
     private readonly flush: FlushMode,
-  ) {}
+  ) {
+    if (flush === 'deferred') {
+      this.#deferFlush = database.prepare('pragma synchronous = NORMAL');
+      this.#fullFlush = database.prepare('pragma synchronous = FULL');
+    }
+  }
 
   async init(): Promise<void> {}
 
@@ -64,7 +73,7 @@ class CachingSqliteDriver implements Driver {
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const begin = settings.accessMode === 'read only' ? 'begin deferred' : 'begin immediate';
     // synchronous only changes outside a transaction; back to FULL when it ends (see durability.ts).
-    if (this.flush === 'deferred') this.database.pragma('synchronous = NORMAL');
+    this.#deferFlush?.run();
     await connection.executeQuery(CompiledQuery.raw(begin));
   }
 
@@ -72,7 +81,7 @@ class CachingSqliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw('commit'));
     } finally {
-      if (this.flush === 'deferred') this.database.pragma('synchronous = FULL');
+      this.#fullFlush?.run();
     }
   }
 
@@ -80,7 +89,7 @@ class CachingSqliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'));
     } finally {
-      if (this.flush === 'deferred') this.database.pragma('synchronous = FULL');
+      this.#fullFlush?.run();
     }
   }
 

@@ -51,8 +51,10 @@ export type AttemptOutcome = 'succeeded' | 'failed' | 'cancelled' | 'waiting' | 
 
 /** The playbook's rights in its workspace: a Responder's (read and change incidents). */
 function playbookAccess(workspaceId: string, actor: Actor): Access {
-  return { via: 'local', actor, workspaceId, roles: ['Responder'], permissions: permissionsOf(['Responder']) };
+  return { via: 'local', actor, workspaceId, roles: ['Responder'], permissions: RESPONDER_PERMISSIONS };
 }
+
+const RESPONDER_PERMISSIONS = permissionsOf(['Responder']);
 
 /** Declared inputs' defaults (runs started by rules pass no inputs). */
 function defaultInputs(definition: PlaybookDefinition): Record<string, unknown> {

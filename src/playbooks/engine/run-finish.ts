@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { publishRunFinished } from '../../events/outbox.js';
+import { runStatement } from '../../storage/bulk.js';
 import type { PlaybookDefinition, Step } from '../definition/definition-types.js';
 import { childLists } from './control-steps.js';
 import type { Execution } from './execution.js';
@@ -20,6 +21,10 @@ function closeOpenRecords(x: Execution, status: RunEnd['status'], at: number): v
     x.journal.record({ ...record, status: closed, finishedAt: at });
   }
 }
+
+const COUNT_RUN = `update playbooks set runs_total = runs_total + 1, runs_succeeded = runs_succeeded + ?,
+  runs_failed = runs_failed + ?, last_run_id = ?, last_run_status = ?, last_run_at = ?
+  where workspace_id = ? and id = ?`;
 
 const withApprovals = new WeakMap<PlaybookDefinition, boolean>();
 
@@ -73,19 +78,15 @@ export async function finishRun(deps: EngineDeps, x: Execution, end: RunEnd, sta
         at,
       });
       // Last, so the playbook's row (every run of it ends here) stays locked only until the commit.
-      await trx
-        .updateTable('playbooks')
-        .set({
-          runs_total: sql`runs_total + 1`,
-          runs_succeeded: sql`runs_succeeded + ${end.status === 'succeeded' ? 1 : 0}`,
-          runs_failed: sql`runs_failed + ${end.status === 'failed' ? 1 : 0}`,
-          last_run_id: id,
-          last_run_status: end.status,
-          last_run_at: at,
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', playbookId)
-        .execute();
+      await runStatement(trx, deps.storage.dialect, COUNT_RUN, [
+        end.status === 'succeeded' ? 1 : 0,
+        end.status === 'failed' ? 1 : 0,
+        id,
+        end.status,
+        at,
+        workspaceId,
+        playbookId,
+      ]);
     },
   );
 }

@@ -17,11 +17,15 @@ export class StepFailure extends Error {
 
 /** A `stop` step: the run ends now with this status and message. */
 export class RunStop extends Error {
-  constructor(
-    readonly status: 'succeeded' | 'failed',
-    message: string,
-  ) {
+  readonly status: 'succeeded' | 'failed';
+
+  constructor(status: 'succeeded' | 'failed', message: string) {
+    // A signal, not a fault: its stack would never be read (and many runs end through one).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.status = status;
     this.name = 'RunStop';
   }
 }

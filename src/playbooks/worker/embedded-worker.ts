@@ -69,7 +69,7 @@ export function createEmbeddedWorker(deps: EngineDeps, options: EmbeddedWorkerOp
         // A claim acknowledges nothing: undone by a power loss, the runs are simply claimed again.
         const claimed = await deps.storage.deferredDb
           .transaction()
-          .execute((trx) => claimDueRuns(trx, owner, deps.leaseMs, free, deps.now()));
+          .execute((trx) => claimDueRuns(trx, deps.storage.dialect, owner, deps.leaseMs, free, deps.now()));
         for (const { row } of claimed) host(row);
         if (claimed.length === free) again = true;
         else backlog = false;
@@ -148,7 +148,7 @@ export function createEmbeddedWorker(deps: EngineDeps, options: EmbeddedWorkerOp
         const due = run.runAt === undefined || run.runAt <= deps.now();
         const row =
           due && !stopped && free > 0 && !active.has(run.runId)
-            ? await claimRun(trx, run.workspaceId, run.runId, owner, deps.leaseMs, deps.now())
+            ? await claimRun(trx, deps.storage.dialect, run.workspaceId, run.runId, owner, deps.leaseMs, deps.now())
             : undefined;
         if (!row) {
           rest.push(run);

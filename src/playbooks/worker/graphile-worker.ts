@@ -63,7 +63,7 @@ export function createGraphileWorker(
 
   async function handle(payload: unknown): Promise<void> {
     const { w, r } = payload as { w: string; r: string };
-    const row = await claimRun(deps.storage.db, w, r, owner, deps.leaseMs, deps.now());
+    const row = await claimRun(deps.storage.db, deps.storage.dialect, w, r, owner, deps.leaseMs, deps.now());
     if (!row) return;
     await hostRun(deps, row, owner, active);
   }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Executor } from '../../storage/dialect.js';
+import { runStatement } from '../../storage/bulk.js';
+import type { Dialect, Executor } from '../../storage/dialect.js';
 import type { PlaybookRunsTable } from '../../storage/schema-playbooks.js';
 
 /** A run handed to a worker. */
@@ -15,6 +15,7 @@ export interface ClaimedRun {
  */
 export async function claimDueRuns(
   db: Executor,
+  dialect: Dialect,
   leaseOwner: string,
   leaseMs: number,
   limit: number,
@@ -29,37 +30,38 @@ export async function claimDueRuns(
     .execute();
   const claimed: ClaimedRun[] = [];
   for (const run of due) {
-    const row = await claimRun(db, run.workspace_id, run.id, leaseOwner, leaseMs, now);
+    const row = await claimRun(db, dialect, run.workspace_id, run.id, leaseOwner, leaseMs, now);
     if (row) claimed.push({ row, leaseOwner });
   }
   return claimed;
 }
 
+const CLAIM_RUN = `update playbook_runs
+  set status = 'running', lease_owner = ?, lease_until = ?, wake_at = null, attempts = attempts + 1,
+    started_at = coalesce(started_at, ?)
+  where workspace_id = ? and id = ? and wake_at <= ? and status in ('queued', 'waiting')
+  returning *`;
+
 /** Claims one run if it is due and nobody holds it; returns the run, or undefined. */
 export async function claimRun(
   db: Executor,
+  dialect: Dialect,
   workspaceId: string,
   runId: string,
   leaseOwner: string,
   leaseMs: number,
   now: number,
 ): Promise<PlaybookRunsTable | undefined> {
-  return db
-    .updateTable('playbook_runs')
-    .set({
-      status: 'running',
-      lease_owner: leaseOwner,
-      lease_until: now + leaseMs,
-      wake_at: null,
-      attempts: sql`attempts + 1`,
-      started_at: sql`coalesce(started_at, ${now})`,
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', runId)
-    .where('wake_at', '<=', now)
-    .where('status', 'in', ['queued', 'waiting'])
-    .returningAll()
-    .executeTakeFirst();
+  // Every run passes here (often several times): written once, not built per call.
+  const [row] = await runStatement<PlaybookRunsTable>(db, dialect, CLAIM_RUN, [
+    leaseOwner,
+    now + leaseMs,
+    now,
+    workspaceId,
+    runId,
+    now,
+  ]);
+  return row;
 }
 
 /**
