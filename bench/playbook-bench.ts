@@ -30,6 +30,25 @@ async function queryRows<T>(target: StorageTarget, text: string): Promise<T[]> {
   }
 }
 
+/** Counts finished runs over one connection kept open, for polling every millisecond. */
+async function finishedRunCounter(target: StorageTarget): Promise<{ count(): Promise<number>; close(): Promise<void> }> {
+  const text = `select count(*) as n from playbook_runs where status in ('succeeded', 'failed', 'cancelled')`;
+  if (target.kind === 'sqlite') {
+    const db = new Database(target.file, { readonly: true });
+    const statement = db.prepare(text);
+    return {
+      count: async () => Number((statement.get() as { n: number }).n),
+      close: async () => void db.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  return {
+    count: async () => Number((await client.query(text)).rows[0].n),
+    close: () => client.end(),
+  };
+}
+
 /** Sends `count` requests, `concurrency` at a time; returns each one's latency in ms. */
 async function fanOut(count: number, concurrency: number, send: (i: number) => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];
@@ -87,6 +106,15 @@ async function startLatencies(target: StorageTarget): Promise<number[]> {
        join playbook_run_steps s on s.workspace_id = r.workspace_id and s.run_id = r.id group by r.id, r.queued_at`,
   );
   return rows.map((r) => Number(r.first) - Number(r.queued));
+}
+
+/**
+ * p50 / p99 and mean of run times. The runs' timestamps are whole milliseconds, so each time is off
+ * by up to 1 ms; their mean is not.
+ */
+function unloadedFigures(times: number[]): string {
+  const mean = times.reduce((sum, t) => sum + t, 0) / times.length;
+  return `p50 / p99 ${round(percentile(times, 50))} / ${round(percentile(times, 99))} ms, mean ${round(mean, 2)} ms (target p50 < 2 ms)`;
 }
 
 /**
@@ -203,27 +231,37 @@ export async function benchWebhookRuns(kind: 'sqlite' | 'postgres', options: { r
       });
       if (response.status !== 202) throw new Error(`the webhook answered ${response.status}: ${await response.text()}`);
     };
-    // Unloaded: one at a time, each after the previous run finished; timed by the runs' own records.
-    for (let i = 0; i < 100; i++) {
-      await send(i);
-      await waitForRuns(database.target, i + 1, 10_000);
+    // Unloaded: one at a time, timed by the runs' own records. First back to back (the next webhook
+    // as soon as the previous run finished), then with the server idle for 50 ms before each webhook.
+    const probes = 100;
+    const counter = await finishedRunCounter(database.target);
+    try {
+      for (let i = 0; i < 2 * probes; i++) {
+        if (i >= probes) await new Promise((r) => setTimeout(r, 50));
+        await send(i);
+        while ((await counter.count()) < i + 1) await new Promise((r) => setTimeout(r, 1));
+      }
+    } finally {
+      await counter.close();
     }
+    await waitForRuns(database.target, 2 * probes, 10_000);
     const unloaded = (
-      await queryRows<{ d: number | string }>(database.target, `select finished_at - queued_at as d from playbook_runs`)
+      await queryRows<{ d: number | string }>(
+        database.target,
+        `select finished_at - queued_at as d from playbook_runs order by queued_at, id`,
+      )
     ).map((r) => Number(r.d));
     const t0 = performance.now();
-    const accepted = await fanOut(options.runs, 10, (i) => send(100 + i));
-    await waitForRuns(database.target, options.runs + 100, 10 * 60_000);
+    const accepted = await fanOut(options.runs, 10, (i) => send(2 * probes + i));
+    await waitForRuns(database.target, options.runs + 2 * probes, 10 * 60_000);
     const totalMs = performance.now() - t0;
     const [steps] = await queryRows<{ n: number | string }>(database.target, `select count(*) as n from playbook_run_steps`);
     await server.stop();
     printTable(`Webhook → 11-step triage playbook, every run persisted — ${database.name}, 10 concurrent senders`, [
       ['runs/s (received → finished)', `${round((options.runs * 1000) / totalMs)} (target ≥ 1,000)`],
       ['webhook answer while loaded p50 / p99', `${round(percentile(accepted, 50))} / ${round(percentile(accepted, 99))} ms`],
-      [
-        'unloaded: run queued → finished p50 / p99',
-        `${round(percentile(unloaded, 50))} / ${round(percentile(unloaded, 99))} ms (target p50 < 2 ms)`,
-      ],
+      ['unloaded, back to back: run queued → finished', unloadedFigures(unloaded.slice(0, probes))],
+      ['unloaded, 50 ms apart: run queued → finished', unloadedFigures(unloaded.slice(probes))],
       ['step records written', Number(steps!.n)],
     ]);
   } finally {
