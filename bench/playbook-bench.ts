@@ -30,8 +30,10 @@ async function queryRows<T>(target: StorageTarget, text: string): Promise<T[]> {
   }
 }
 
-/** Counts finished runs over one connection kept open, for polling every millisecond. */
-async function finishedRunCounter(target: StorageTarget): Promise<{ count(): Promise<number>; close(): Promise<void> }> {
+type RunCounter = { count(): Promise<number>; close(): Promise<void> };
+
+/** Counts finished runs over one connection kept open while polling. */
+async function finishedRunCounter(target: StorageTarget): Promise<RunCounter> {
   const text = `select count(*) as n from playbook_runs where status in ('succeeded', 'failed', 'cancelled')`;
   if (target.kind === 'sqlite') {
     const db = new Database(target.file, { readonly: true });
@@ -66,16 +68,24 @@ async function fanOut(count: number, concurrency: number, send: (i: number) => P
   return latencies;
 }
 
-async function waitForRuns(target: StorageTarget, total: number, timeoutMs: number): Promise<void> {
+/** Polls until `total` runs have finished, every `pollMs`; throws after `timeoutMs`. */
+async function waitForCount(counter: RunCounter, total: number, timeoutMs: number, pollMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await queryRows<{ n: number | string }>(
-      target,
-      `select count(*) as n from playbook_runs where status in ('succeeded', 'failed', 'cancelled')`,
-    );
-    if (Number(row!.n) >= total) break;
-    if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${total} runs finished in ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 50));
+    const finished = await counter.count();
+    if (finished >= total) return;
+    if (Date.now() > deadline) throw new Error(`only ${finished} of ${total} runs finished in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Waits until `total` runs have finished and checks that all of them succeeded. */
+async function waitForRuns(target: StorageTarget, total: number, timeoutMs: number): Promise<void> {
+  const counter = await finishedRunCounter(target);
+  try {
+    await waitForCount(counter, total, timeoutMs, 50);
+  } finally {
+    await counter.close();
   }
   const [failed] = await queryRows<{ n: number | string; m: string | null }>(
     target,
@@ -239,7 +249,7 @@ export async function benchWebhookRuns(kind: 'sqlite' | 'postgres', options: { r
       for (let i = 0; i < 2 * probes; i++) {
         if (i >= probes) await new Promise((r) => setTimeout(r, 50));
         await send(i);
-        while ((await counter.count()) < i + 1) await new Promise((r) => setTimeout(r, 1));
+        await waitForCount(counter, i + 1, 10_000, 1);
       }
     } finally {
       await counter.close();
