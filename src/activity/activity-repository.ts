@@ -3,14 +3,40 @@ import { insertRows } from '../storage/bulk.js';
 import { fromJson, toJson } from '../storage/json.js';
 import { newId } from '../ids/ids.js';
 import { publishActivity } from '../events/outbox.js';
+import type { ActivityTable } from '../storage/schema.js';
 import type { ActivityAction, ActivityKind, FieldChange, NewActivity } from './activity-schemas.js';
 
 const COMMENT_ACTIONS = new Set<ActivityAction>(['commentAdded', 'commentEdited', 'commentDeleted']);
 
-/** Appends activity entries, and their events for subscribers; call inside the transaction that makes the change. */
+/**
+ * Appends activity entries, and their events for subscribers; call inside the transaction that
+ * makes the change. Entries that automation rules made on one incident in this call share one row
+ * (its `entries`), in order: a batch of alerts that fires several rules on each new incident writes
+ * one row per incident for them instead of one per rule. Readers see each entry on its own.
+ */
 export async function insertActivity(trx: Executor, dialect: Dialect, entries: NewActivity[]): Promise<void> {
   if (entries.length === 0) return;
-  const rows = entries.map((entry) => ({
+  const rows: ActivityTable[] = [];
+  const byRules = new Map<string, NewActivity[]>();
+  for (const entry of entries) {
+    if (entry.actor.type !== 'automationRule') {
+      rows.push(activityRow(entry));
+      continue;
+    }
+    const group = byRules.get(entry.incidentId);
+    if (group) group.push(entry);
+    else byRules.set(entry.incidentId, [entry]);
+  }
+  for (const group of byRules.values()) rows.push(group.length === 1 ? activityRow(group[0]!) : groupRow(group));
+  await insertRows(trx, dialect, 'activity', rows);
+  await publishActivity(trx, dialect, entries);
+}
+
+/** Delimited so that a filter on one field is a plain LIKE '%|field|%'. */
+const fieldList = (changes: FieldChange[]) => `|${[...new Set(changes.map((c) => c.field))].join('|')}|`;
+
+function activityRow(entry: NewActivity, changes = toJson(entry.changes), fields = fieldList(entry.changes)): ActivityTable {
+  return {
     workspace_id: entry.workspaceId,
     id: newId(entry.at),
     incident_id: entry.incidentId,
@@ -19,15 +45,30 @@ export async function insertActivity(trx: Executor, dialect: Dialect, entries: N
     actor_type: entry.actor.type,
     actor_id: entry.actor.id,
     actor_name: entry.actor.name,
-    changes: toJson(entry.changes),
-    // Delimited so that a filter on one field is a plain LIKE '%|field|%'.
-    fields: `|${[...new Set(entry.changes.map((c) => c.field))].join('|')}|`,
+    changes,
+    fields,
     comment_id: entry.commentId ?? null,
     created_at: entry.at,
-  }));
-  await insertRows(trx, dialect, 'activity', rows);
-  await publishActivity(trx, dialect, entries);
+    entries: null,
+  };
 }
+
+/** One row for several entries by automation rules on one incident: the first one's columns, every entry in `entries`. */
+function groupRow(group: NewActivity[]): ActivityTable {
+  const first = group[0]!;
+  const stored: StoredEntry[] = group.map((e) => ({ action: e.action, actor: e.actor, changes: e.changes }));
+  return { ...activityRow(first, '[]', fieldList(group.flatMap((e) => e.changes))), entries: toJson(stored) };
+}
+
+/** An entry inside a grouped row. */
+interface StoredEntry {
+  action: ActivityAction;
+  actor: { type: string; id: string; name: string };
+  changes: FieldChange[];
+}
+
+/** The id of the `index`th entry of a grouped row: sorts after the row's own id and in entry order. */
+const entryId = (rowId: string, index: number) => `${rowId}.${String(index).padStart(3, '0')}`;
 
 /** What to list: one incident's log or the workspace's, filtered. */
 export interface ActivityFilter {
@@ -56,8 +97,34 @@ export interface ActivityRow {
   createdAt: number;
 }
 
-/** Lists entries newest first (ids are time-ordered), one more than the limit to tell if there is a next page. */
+/**
+ * Lists entries newest first (ids are time-ordered), one more than the limit to tell if there is a
+ * next page. Grouped rows are read as their entries, each with its own id.
+ */
 export async function listActivity(db: Executor, filter: ActivityFilter): Promise<ActivityRow[]> {
+  const out: ActivityRow[] = [];
+  let beforeId = filter.beforeId;
+  for (;;) {
+    const rows = await selectRows(db, { ...filter, beforeId });
+    for (const row of rows) {
+      for (const entry of expandRow(row, filter)) {
+        if (filter.beforeId !== undefined && entry.id >= filter.beforeId) continue;
+        out.push(entry);
+        if (out.length > filter.limit) return out;
+      }
+    }
+    // A grouped row may yield fewer entries than it counts for (a field filter, a cursor inside it).
+    if (rows.length <= filter.limit) return out;
+    beforeId = rows[rows.length - 1]!.id;
+  }
+}
+
+/** A field name as filters match it: without LIKE's wildcards and the list delimiter. */
+const plainField = (field: string) => field.replace(/[\\%_|]/g, '');
+
+type SelectedRow = Awaited<ReturnType<typeof selectRows>>[number];
+
+async function selectRows(db: Executor, filter: ActivityFilter) {
   let query = db
     .selectFrom('activity as a')
     .innerJoin('incidents as i', (join) =>
@@ -74,6 +141,7 @@ export async function listActivity(db: Executor, filter: ActivityFilter): Promis
       'a.actor_id',
       'a.actor_name',
       'a.changes',
+      'a.entries',
       'a.comment_id',
       'c.message',
       'a.created_at',
@@ -82,24 +150,44 @@ export async function listActivity(db: Executor, filter: ActivityFilter): Promis
   if (filter.incidentId) query = query.where('a.incident_id', '=', filter.incidentId);
   if (filter.kind) query = query.where('a.kind', '=', filter.kind);
   if (filter.actorTypes?.length) query = query.where('a.actor_type', 'in', filter.actorTypes);
-  if (filter.field) query = query.where('a.fields', 'like', `%|${filter.field.replace(/[\\%_|]/g, '')}|%`);
+  if (filter.field) query = query.where('a.fields', 'like', `%|${plainField(filter.field)}|%`);
   if (filter.since !== undefined) query = query.where('a.created_at', '>=', filter.since);
   if (filter.until !== undefined) query = query.where('a.created_at', '<', filter.until);
+  // A grouped row's entries sort after its own id: a cursor on one of them still reads the row.
   if (filter.beforeId) query = query.where('a.id', '<', filter.beforeId);
-  const rows = await query
+  return query
     .orderBy('a.id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
+}
+
+/** A row's entries, newest first: itself, or a grouped row's entries (those with the filtered field). */
+function expandRow(row: SelectedRow, filter: ActivityFilter): ActivityRow[] {
+  const base = {
     incidentId: row.incident_id,
     incidentNumber: row.number,
-    action: row.action as ActivityAction,
     kind: row.kind as ActivityKind,
-    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
-    changes: fromJson<FieldChange[]>(row.changes, []),
     commentId: row.comment_id,
     commentMessage: row.message ?? null,
     createdAt: row.created_at,
-  }));
+  };
+  if (row.entries === null) {
+    return [
+      {
+        ...base,
+        id: row.id,
+        action: row.action as ActivityAction,
+        actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
+        changes: fromJson<FieldChange[]>(row.changes, []),
+      },
+    ];
+  }
+  const entries = fromJson<StoredEntry[]>(row.entries, []);
+  const out: ActivityRow[] = [];
+  for (let index = entries.length - 1; index >= 0; index -= 1) {
+    const entry = entries[index]!;
+    if (filter.field && !entry.changes.some((c) => c.field === plainField(filter.field!))) continue;
+    out.push({ ...base, id: entryId(row.id, index), action: entry.action, actor: entry.actor, changes: entry.changes });
+  }
+  return out;
 }

@@ -11,7 +11,8 @@ import type { RuleCache } from './rule-cache.js';
 import { executeRule, ruleMatches, rulesToRun } from './rule-engine.js';
 import { launchAutomatedResponses } from './automated-response.js';
 import { launchRulePlaybooks, NO_PLAYBOOKS, type PlaybookLauncher } from './playbook-launcher.js';
-import { insertRuns, planNewIncidentWrites, runRows, saveUpdatedIncident, writeNewIncidentWrites } from './rule-persistence.js';
+import { planNewIncidentWrites, saveUpdatedIncident, writeNewIncidentWrites } from './rule-persistence.js';
+import { insertRuns, runLogRows } from './rule-run-log.js';
 import { loadRuleIdentifiers, runIncidentRules } from './rule-runner.js';
 import { buildSubject, updateSource } from './rule-subject.js';
 
@@ -93,11 +94,13 @@ export function createIncidentAutomation({
       );
       const final = new Map<string, IncidentRecord>();
       for (const [index, item] of triggering.entries()) {
-        final.set(
-          item.written.id,
-          await saveUpdatedIncident(trx, dialect, item.written, results[index]!, 'incidentUpdated', context.now),
-        );
+        final.set(item.written.id, await saveUpdatedIncident(trx, dialect, item.written, results[index]!, context.now));
       }
+      const runs = triggering.map((item, index) => ({
+        target: { incidentId: item.written.id },
+        outcomes: results[index]!.outcomes,
+      }));
+      await insertRuns(trx, dialect, runLogRows(workspaceId, 'incidentUpdated', runs, context.now));
       return items.map((i) => final.get(i.written.id) ?? i.written);
     },
 
@@ -136,17 +139,14 @@ export function createIncidentAutomation({
           alert.extras,
           'AlertGrouping',
         );
-        const outcomes = rules.filter((rule) => ruleMatches(rule, subject)).map((rule) => executeRuleOnAlert(rule));
+        const context = { subject };
+        const outcomes = rules.filter((rule) => ruleMatches(rule, context)).map((rule) => executeRuleOnAlert(rule));
         const target = { kind: 'alert' as const, alertId: alert.id, incidentId: alert.facts.incidentId ?? null };
         launches.push(...outcomes.map((outcome) => ({ outcome, target })));
-        runs.push({ alertId: alert.id, outcomes });
+        runs.push({ target: { alertId: alert.id }, outcomes });
       }
       await launchRulePlaybooks(trx, playbooks, workspaceId, launches, context.now);
-      await insertRuns(
-        trx,
-        dialect,
-        runs.flatMap((r) => runRows(workspaceId, { alertId: r.alertId }, 'alertCreated', r.outcomes, context.now)),
-      );
+      await insertRuns(trx, dialect, runLogRows(workspaceId, 'alertCreated', runs, context.now));
     },
   };
 }

@@ -286,9 +286,11 @@ describe('rules', () => {
   });
 
   it('apply to the analytics rules of their scope, named by id, name or source id', () => {
-    expect(ruleMatches(rule('s', 1, 0, { scopeIdentifiers: ['RULE-1'] }), subject())).toBe(true);
-    expect(ruleMatches(rule('s', 1, 0, { scopeIdentifiers: ['rule-2'] }), subject())).toBe(false);
-    expect(ruleMatches(rule('s', 1, 0, { scopeIdentifiers: ['rule-2'] }), subject({ analyticsRuleNames: [] }))).toBe(false);
-    expect(ruleMatches(rule('s', 1, 0), subject({ analyticsRuleNames: [] }))).toBe(true);
+    expect(ruleMatches(rule('s', 1, 0, { scopeIdentifiers: ['RULE-1'] }), { subject: subject() })).toBe(true);
+    expect(ruleMatches(rule('s', 1, 0, { scopeIdentifiers: ['rule-2'] }), { subject: subject() })).toBe(false);
+    expect(ruleMatches(rule('s', 1, 0, { scopeIdentifiers: ['rule-2'] }), { subject: subject({ analyticsRuleNames: [] }) })).toBe(
+      false,
+    );
+    expect(ruleMatches(rule('s', 1, 0), { subject: subject({ analyticsRuleNames: [] }) })).toBe(true);
   });
 });

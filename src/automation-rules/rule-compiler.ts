@@ -44,27 +44,19 @@ export function compileOperator(operator: Operator, values: string[]): (items: s
   const match = MATCHERS[negated ? operator.slice(3) : operator]!;
   const wanted = values.map((v) => v.toLowerCase());
   return (items) => {
-    const any = items.some((item) => wanted.some((value) => match(item, value)));
-    return negated ? !any : any;
+    for (const item of items) {
+      for (const value of wanted) if (match(item, value)) return !negated;
+    }
+    return negated;
   };
-}
-
-function entityValues(subject: RuleSubject, kind: string, property: string): string[] {
-  const out: string[] = [];
-  for (const entity of subject.entities) {
-    if (entity.kind !== kind) continue;
-    const value = entity.properties[property];
-    if (value === undefined || value === null || value === '') continue;
-    out.push(String(value).toLowerCase());
-  }
-  return out;
 }
 
 function reader(property: PropertyName, needs: Needs): (context: EvaluationContext) => string[] {
   const source = PROPERTIES[property];
   if (source.from === 'entity') {
     needs.entities = true;
-    return ({ subject }) => entityValues(subject, source.kind, source.property);
+    const key = `${source.kind}.${source.property}`;
+    return ({ subject }) => subject.entityValues(key, source.kind, source.property);
   }
   switch (source.field) {
     case 'customDetailKeys':
@@ -80,7 +72,7 @@ function reader(property: PropertyName, needs: Needs): (context: EvaluationConte
       return ({ subject }) => subject.alertTitles;
     default: {
       const field = source.field;
-      return ({ subject }) => subject[field] as string[];
+      return ({ subject }) => subject[field];
     }
   }
 }
@@ -166,7 +158,11 @@ function compileOne(condition: Condition, needs: Needs): Predicate {
 export function compileConditions(conditions: Condition[]): { test: Predicate; needs: Needs } {
   const needs: Needs = { entities: false, customDetails: false, alertTitles: false };
   const predicates = conditions.map((c) => compileOne(c, needs));
-  return { test: (context) => predicates.every((p) => p(context)), needs };
+  const test: Predicate = (context) => {
+    for (const predicate of predicates) if (!predicate(context)) return false;
+    return true;
+  };
+  return { test, needs };
 }
 
 /** Counts every condition of a rule, nested ones included (Sentinel allows 50). */

@@ -159,7 +159,7 @@ export async function dryRun(
       await entitiesAndDetails(db, workspaceId, incident.id),
       update ? updateSource(update.actor) : updateSource(incident.createdBy),
     );
-    if (!ruleMatches(rule, subject, update)) continue;
+    if (!ruleMatches(rule, { subject, update })) continue;
     const { outcome } = executeRule(rule, incident, { now, validOwners, describeOwner, taskLimit: TASK_LIMITS.perIncident });
     items.push({
       incident: { id: incident.id, number: incident.number, title: incident.title },

@@ -4,9 +4,8 @@ import { AppError } from '../errors/errors.js';
 import { applyIncidentChange, type AlertCascade, type IncidentChangeSet } from '../incidents/incident-changes.js';
 import type { IncidentRecord } from '../incidents/index.js';
 import type { Owner } from '../users/owner.js';
-import { compileConditions, type Needs, type Predicate } from './rule-compiler.js';
+import { compileConditions, type EvaluationContext, type Needs, type Predicate } from './rule-compiler.js';
 import type { Condition, Trigger } from './rule-schemas.js';
-import type { RuleSubject, RuleUpdate } from './rule-subject.js';
 
 /** An action as stored: like the API's, with an assigned owner resolved when the rule was saved. */
 export type StoredAction =
@@ -40,6 +39,8 @@ export interface CompiledRule {
   test: Predicate;
   needs: Needs;
   actions: StoredAction[];
+  /** Who the rule's changes are by (made once: every run of the rule shares it). */
+  actor: Actor;
 }
 
 /** Compiles a stored rule. */
@@ -68,6 +69,7 @@ export function compileRule(rule: {
     test,
     needs,
     actions: rule.actions,
+    actor: ruleActor(rule),
   };
 }
 
@@ -78,10 +80,15 @@ export function rulesToRun(rules: CompiledRule[], trigger: Trigger, now: number)
     .sort((a, b) => a.order - b.order || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
-/** Whether a rule's conditions and analytics-rule scope hold for a subject. */
-export function ruleMatches(rule: CompiledRule, subject: RuleSubject, update?: RuleUpdate): boolean {
-  if (rule.scope && !subject.analyticsRules.some((id) => rule.scope!.has(id))) return false;
-  return rule.test({ subject, update });
+/** Whether a rule's conditions and analytics-rule scope hold for a subject (and the update that triggered it). */
+export function ruleMatches(rule: CompiledRule, context: EvaluationContext): boolean {
+  if (rule.scope && !inScope(rule.scope, context.subject.analyticsRules)) return false;
+  return rule.test(context);
+}
+
+function inScope(scope: Set<string>, analyticsRules: string[]): boolean {
+  for (const id of analyticsRules) if (scope.has(id)) return true;
+  return false;
 }
 
 /** The actor an automation rule acts as. */
@@ -151,10 +158,13 @@ export function executeRule(
   record: IncidentRecord,
   context: ExecutionContext,
 ): { record: IncidentRecord; outcome: RuleOutcome } {
-  const actor = ruleActor(rule);
+  const actor = rule.actor;
   const outcome: RuleOutcome = { rule, actor, changes: [], cascade: {}, tasks: [], playbooks: [], results: [] };
   let current = record;
-  rule.actions.forEach((action, index) => {
+  // Whether `current` is this run's own copy (the caller's record is never changed).
+  let copied = false;
+  for (let index = 0; index < rule.actions.length; index += 1) {
+    const action = rule.actions[index]!;
     if (action.type === 'addTask') {
       if (current.taskCount >= context.taskLimit) {
         outcome.results.push({
@@ -166,10 +176,14 @@ export function executeRule(
       } else {
         outcome.tasks.push({ title: action.title, description: action.description });
         // Counted at once, so later actions and rules see the tasks this run already plans.
-        current = { ...current, taskCount: current.taskCount + 1 };
+        if (!copied) {
+          current = { ...current };
+          copied = true;
+        }
+        current.taskCount += 1;
         outcome.results.push({ index, type: action.type, outcome: 'applied' });
       }
-      return;
+      continue;
     }
     if (action.type === 'runPlaybook') {
       outcome.playbooks.push(action.playbook);
@@ -179,7 +193,7 @@ export function executeRule(
         outcome: 'pending',
         detail: 'recorded; playbook runs start with the playbook engine',
       });
-      return;
+      continue;
     }
     if (action.type === 'assignOwner' && !context.validOwners.has(`${action.owner.type}:${action.owner.id}`)) {
       outcome.results.push({
@@ -188,17 +202,17 @@ export function executeRule(
         outcome: 'failed',
         detail: `${action.owner.name} can no longer own incidents in this workspace`,
       });
-      return;
+      continue;
     }
     try {
       const applied = applyIncidentChange(current, context.describeOwner(current), changeSetOf(action)!, actor, context.now);
-      if (applied.changes.length === 0) {
-        // Setting the severity or title, even to its current value, pins it (as when a person does).
-        current = applied.next;
-        outcome.results.push({ index, type: action.type, outcome: 'unchanged' });
-        return;
-      }
+      // Setting the severity or title, even to its current value, pins it (as when a person does).
       current = applied.next;
+      copied = true;
+      if (applied.changes.length === 0) {
+        outcome.results.push({ index, type: action.type, outcome: 'unchanged' });
+        continue;
+      }
       outcome.changes.push(...applied.changes);
       if (applied.cascade.owner !== undefined) outcome.cascade.owner = applied.cascade.owner;
       if (applied.cascade.status !== undefined) outcome.cascade.status = applied.cascade.status;
@@ -207,6 +221,6 @@ export function executeRule(
       if (!(error instanceof AppError)) throw error;
       outcome.results.push({ index, type: action.type, outcome: 'failed', detail: error.message });
     }
-  });
+  }
   return { record: current, outcome };
 }

@@ -2,56 +2,18 @@ import { insertActivity, type NewActivity } from '../activity/index.js';
 import type { AlertCascade } from '../incidents/incident-changes.js';
 import { cascadeToAlerts } from '../incidents/incident-repository.js';
 import { replaceIncidentTags, updateIncidentRow, type IncidentRecord } from '../incidents/index.js';
-import { newId } from '../ids/ids.js';
-import { insertRows } from '../storage/bulk.js';
 import type { Dialect, Executor } from '../storage/dialect.js';
-import { toJson } from '../storage/json.js';
-import type { AutomationRuleRunsTable } from '../storage/schema.js';
+import type { AutomationRuleRunGroupsTable } from '../storage/schema.js';
 import { addTasks, buildTasks, insertTasks, type TaskRecord } from '../tasks/index.js';
 import type { RuleOutcome } from './rule-engine.js';
+import { insertRuns, runLogRows, type RunTarget } from './rule-run-log.js';
 import { outcomeActivity, type RuleItemResult } from './rule-runner.js';
-import type { Trigger } from './rule-schemas.js';
-
-/** How a rule's run went, for its run log. */
-function runOutcome(outcome: RuleOutcome): string {
-  const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
-  if (failed === outcome.results.length) return 'failed';
-  if (failed > 0) return 'partial';
-  return outcome.results.some((r) => r.outcome === 'applied' || r.outcome === 'pending') ? 'applied' : 'unchanged';
-}
-
-/** Run-log rows of the rules that ran on an incident or an alert. */
-export function runRows(
-  workspaceId: string,
-  target: { incidentId?: string; alertId?: string },
-  trigger: Trigger,
-  outcomes: RuleOutcome[],
-  at: number,
-): AutomationRuleRunsTable[] {
-  return outcomes.map((outcome) => ({
-    workspace_id: workspaceId,
-    id: newId(at),
-    rule_id: outcome.rule.id,
-    rule_name: outcome.rule.name,
-    incident_id: target.incidentId ?? null,
-    alert_id: target.alertId ?? null,
-    trigger_kind: trigger,
-    outcome: runOutcome(outcome),
-    results: toJson(outcome.results),
-    created_at: at,
-  }));
-}
-
-/** Writes run-log rows. */
-export async function insertRuns(trx: Executor, dialect: Dialect, rows: AutomationRuleRunsTable[]): Promise<void> {
-  await insertRows(trx, dialect, 'automation_rule_runs', rows);
-}
 
 /** What to write after new incidents are inserted, for the rules that ran when they were created. */
 export interface NewIncidentWrites {
   tasks: TaskRecord[];
   activity: NewActivity[];
-  runs: AutomationRuleRunsTable[];
+  runs: AutomationRuleRunGroupsTable[];
 }
 
 /**
@@ -61,6 +23,7 @@ export interface NewIncidentWrites {
  */
 export function planNewIncidentWrites(workspaceId: string, results: RuleItemResult[], at: number): NewIncidentWrites {
   const writes: NewIncidentWrites = { tasks: [], activity: [], runs: [] };
+  const runs: { target: RunTarget; outcomes: RuleOutcome[] }[] = [];
   for (const { record, outcomes } of results) {
     let position = 1;
     for (const outcome of outcomes) {
@@ -69,8 +32,9 @@ export function planNewIncidentWrites(workspaceId: string, results: RuleItemResu
       writes.tasks.push(...tasks);
       writes.activity.push(...outcomeActivity(workspaceId, record.id, outcome, at, tasks));
     }
-    writes.runs.push(...runRows(workspaceId, { incidentId: record.id }, 'incidentCreated', outcomes, at));
+    if (outcomes.length > 0) runs.push({ target: { incidentId: record.id }, outcomes });
   }
+  writes.runs = runLogRows(workspaceId, 'incidentCreated', runs, at);
   return writes;
 }
 
@@ -84,14 +48,14 @@ export async function writeNewIncidentWrites(trx: Executor, dialect: Dialect, wr
 /**
  * Persists what incident-updated rules did to an existing incident: one write of the incident
  * (version + 1 over `written`, the state the triggering change left), its tags and cascades, then
- * per rule its activity entry, tasks and failures, and the run log.
+ * per rule its activity entry, tasks and failures. The caller writes the run log (`runLogRows`),
+ * once for all the incidents of its write.
  */
 export async function saveUpdatedIncident(
   trx: Executor,
   dialect: Dialect,
   written: IncidentRecord,
   result: RuleItemResult,
-  trigger: Trigger,
   at: number,
 ): Promise<IncidentRecord> {
   if (result.outcomes.length === 0) return written;
@@ -111,11 +75,12 @@ export async function saveUpdatedIncident(
     await cascadeToAlerts(trx, record.workspaceId, record.id, cascade, at);
   }
   const incident = { ...record };
+  const activity: NewActivity[] = [];
   for (const outcome of result.outcomes) {
     // The engine already checked the 40-task limit against the pending tasks.
     const tasks = await addTasks(trx, dialect, incident, outcome.tasks, outcome.actor, at, { recordActivity: false });
-    await insertActivity(trx, dialect, outcomeActivity(record.workspaceId, record.id, outcome, at, tasks));
+    activity.push(...outcomeActivity(record.workspaceId, record.id, outcome, at, tasks));
   }
-  await insertRuns(trx, dialect, runRows(record.workspaceId, { incidentId: record.id }, trigger, result.outcomes, at));
+  await insertActivity(trx, dialect, activity);
   return { ...record, taskCount: incident.taskCount };
 }

@@ -10,7 +10,7 @@ import type { RuleCache } from './rule-cache.js';
 import { executeRule, ruleMatches, rulesToRun, type CompiledRule, type RuleOutcome } from './rule-engine.js';
 import type { UpdateSource } from './rule-properties.js';
 import type { Trigger } from './rule-schemas.js';
-import { buildSubject, prepareExtras, refreshSubject, type RuleUpdate, type SubjectExtras } from './rule-subject.js';
+import { buildSubject, type RuleUpdate, type SubjectExtras } from './rule-subject.js';
 
 /** An incident to run rules on: its record after the change that triggered them, and what changed. */
 export interface RuleItem {
@@ -140,28 +140,26 @@ export async function runIncidentRules(
       (needsExtras
         ? await loadExtras(trx, input.workspaceId, item.record.id)
         : { entities: [], customDetails: [], alertTitles: [] });
-    const prepared = prepareExtras(extras);
-    const subjectOf = (record: IncidentRecord) =>
-      buildSubject(
-        {
-          title: record.title,
-          description: record.description,
-          severity: record.severity,
-          status: record.status,
-          owner: describeOwner(record),
-          analyticsRuleNames: record.analyticsRuleIds.flatMap((id) => identifiers.get(id) ?? [id]),
-          tactics: record.tactics,
-          labels: [...record.tags, ...record.systemTags],
-          alertProducts: record.productNames,
-        },
-        prepared,
-        item.source,
-      );
     let record = item.record;
-    const subject = subjectOf(record);
+    const subject = buildSubject(
+      {
+        title: record.title,
+        description: record.description,
+        severity: record.severity,
+        status: record.status,
+        owner: describeOwner(record),
+        analyticsRuleNames: record.analyticsRuleIds.flatMap((id) => identifiers.get(id) ?? [id]),
+        tactics: record.tactics,
+        labels: record.systemTags.length ? [...record.tags, ...record.systemTags] : record.tags,
+        alertProducts: record.productNames,
+      },
+      extras,
+      item.source,
+    );
+    const context = { subject, update: item.update };
     const outcomes: RuleOutcome[] = [];
     for (const rule of rules) {
-      if (!ruleMatches(rule, subject, item.update)) continue;
+      if (!ruleMatches(rule, context)) continue;
       const executed = executeRule(rule, record, {
         now: input.now,
         validOwners: valid,
@@ -171,7 +169,7 @@ export async function runIncidentRules(
       // The next rule sees the incident as this one left it.
       if (executed.outcome.changes.length > 0) {
         const next = executed.record;
-        refreshSubject(subject, {
+        subject.refresh({
           title: next.title,
           severity: next.severity,
           status: next.status,

@@ -8,12 +8,11 @@ import {
   PreconditionFailedError,
   type ErrorDetail,
 } from '../errors/errors.js';
-import { decodeCursor, encodeCursor, isoTime } from '../http/cursor.js';
+import { isoTime } from '../http/cursor.js';
 import { etagOf } from '../http/schemas.js';
 import { newId } from '../ids/ids.js';
 import type { Storage } from '../storage/database.js';
 import type { Executor } from '../storage/dialect.js';
-import { fromJson } from '../storage/json.js';
 import { resolveOwner } from '../users/owner.js';
 import type { StoredAction } from './rule-engine.js';
 import {
@@ -35,6 +34,7 @@ import {
   type RuleView,
   type Trigger,
 } from './rule-schemas.js';
+import { listRuleRuns } from './rule-run-log.js';
 import { validateRuleShape } from './rule-validation.js';
 
 /** Finds analytics rules by id, source id or name; a 422 names each reference that matches none. */
@@ -292,46 +292,9 @@ export function createAutomationRuleService({ storage, now = Date.now }: { stora
     },
 
     /** A rule's run log, newest first: when it ran, on which incident or alert, what each action did. */
-    async runs(access: Access, id: string, page: { limit: number; cursor?: string; incident?: string }) {
+    async runs(access: Access, id: string, page: { limit: number; cursor?: string }) {
       requirePermission(access, 'rules.read');
-      let query = db
-        .selectFrom('automation_rule_runs as r')
-        .leftJoin('incidents as i', (join) =>
-          join.onRef('i.workspace_id', '=', 'r.workspace_id').onRef('i.id', '=', 'r.incident_id'),
-        )
-        .select([
-          'r.id',
-          'r.rule_id',
-          'r.rule_name',
-          'r.incident_id',
-          'i.number',
-          'r.alert_id',
-          'r.trigger_kind',
-          'r.outcome',
-          'r.results',
-          'r.created_at',
-        ])
-        .where('r.workspace_id', '=', access.workspaceId!)
-        .where('r.rule_id', '=', id);
-      if (page.cursor) query = query.where('r.id', '<', (decodeCursor(page.cursor, 1) as [string])[0]);
-      const rows = await query
-        .orderBy('r.id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      const items = rows.slice(0, page.limit).map((row) => ({
-        id: row.id,
-        ruleId: row.rule_id,
-        ruleName: row.rule_name,
-        incidentId: row.incident_id,
-        incidentNumber: row.number ?? null,
-        alertId: row.alert_id,
-        trigger: row.trigger_kind as Trigger,
-        outcome: row.outcome,
-        results: fromJson<unknown[]>(row.results, []),
-        createdAt: isoTime(row.created_at),
-      }));
-      const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.id]) : null };
+      return listRuleRuns(db, access.workspaceId!, id, page);
     },
 
     /** Checks that a name is unused (for imports and rules-as-code, which match rules by name). */

@@ -1,7 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDialects, type TestDatabase } from '../../test/support/databases.js';
-import { migrations } from './migrations/index.js';
+import { migratorUpTo } from '../../test/support/migrations.js';
 
 describe.each(testDialects())('migration 0008-counter-shards [%s]', (dialect) => {
   let database: TestDatabase | undefined;
@@ -11,15 +11,7 @@ describe.each(testDialects())('migration 0008-counter-shards [%s]', (dialect) =>
     database = await createTestDatabase(dialect);
     const storage = database.open();
     try {
-      const migrator = (upTo: string) =>
-        new Migrator({
-          db: storage.db,
-          provider: {
-            getMigrations: async () => Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= upTo)),
-          },
-          migrationTableName: 'vigil_migrations',
-          migrationLockTableName: 'vigil_migrations_lock',
-        });
+      const migrator = (upTo: string) => migratorUpTo(storage.db, upTo);
       expect((await migrator('0007-notifications').migrateToLatest()).error).toBeUndefined();
       await sql`insert into workspaces (id, name, settings, next_incident_number, created_at, updated_at, version)
         values ('w', 'W', '{}', 1, 0, 0, 1)`.execute(storage.db);

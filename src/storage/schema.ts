@@ -229,6 +229,8 @@ export interface ActivityTable {
   fields: string;
   comment_id: string | null;
   created_at: number;
+  /** JSON, on rows that hold several entries (automation rules on one incident in one write): `[{ action, actor, changes }]`. */
+  entries: string | null;
 }
 
 export interface CommentsTable {
@@ -283,16 +285,17 @@ export interface AutomationRulesTable {
   version: number;
 }
 
-export interface AutomationRuleRunsTable {
+export interface AutomationRuleRunGroupsTable {
   workspace_id: string;
-  id: string;
   rule_id: string;
+  id: string;
   rule_name: string;
-  incident_id: string | null;
-  alert_id: string | null;
   trigger_kind: string;
-  outcome: string;
-  results: string;
+  /** JSON: the rule's action types when it ran (what a run's results read when every action was applied). */
+  action_types: string;
+  run_count: number;
+  /** JSON: the write's runs in order, each `{ incidentId?, alertId?, outcome, results? }`. */
+  runs: string;
   created_at: number;
 }
 
@@ -316,5 +319,5 @@ export interface Database extends PlaybookTables, EventTables, ExportTables, Not
   comments: CommentsTable;
   tasks: TasksTable;
   automation_rules: AutomationRulesTable;
-  automation_rule_runs: AutomationRuleRunsTable;
+  automation_rule_run_groups: AutomationRuleRunGroupsTable;
 }

@@ -385,6 +385,68 @@ describeEachDialect('automation rules: execution', (dialect) => {
     expect(workspace.filter((e) => e.incidentNumber === n).map((e) => e.actor.id)).toEqual([r.id]);
   });
 
+  it("a batch firing several rules on several incidents: each rule's entry and run stands alone, page by page", async () => {
+    const key = randomUUID().slice(0, 8);
+    const only = [prop('IncidentTitle', 'StartsWith', [key])];
+    const first = await rule({ name: 'Batch: task', order: 1, conditions: only, actions: [task('Check the host')] });
+    const second = await rule({ name: 'Batch: tag', order: 2, conditions: only, actions: [tags('batch')] });
+    const third = await rule({ name: 'Batch: escalate', order: 3, conditions: only, actions: [severity('High')] });
+    const results = await ingest(
+      ...['h1', 'h2', 'h3'].map((h) => ({ title: `${key} on ${h}`, severity: 'Low', ...host(`${key}-${h}`) })),
+    );
+    const numbers = results.map((r) => r.incidentNumber);
+    expect(new Set(numbers).size).toBe(3);
+
+    for (const n of numbers) {
+      const byRules = (await activity(n)).filter((e) => e.actor.type === 'automationRule');
+      // Newest first: the rule that ran last comes first.
+      expect(byRules.map((e) => e.actor.id)).toEqual([third.id, second.id, first.id]);
+      expect(byRules.map((e) => e.changes.map((c) => c.field))).toEqual([['severity'], ['tags'], ['task']]);
+      const ids = (await t.get(t.ws(`/incidents/${n}/activity?limit=500`))).body.items.map((e: { id: string }) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+
+      // One entry per page: the same entries, in the same order, each once.
+      const paged: { id: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page = (await t.get(t.ws(`/incidents/${n}/activity?${query}`))).body;
+        expect(page.items.length).toBeLessThanOrEqual(1);
+        paged.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor && paged.length < 20);
+      expect(paged.map((e) => e.id)).toEqual(ids);
+
+      // Filters look inside: only the entry that changed the field, only the rules' entries.
+      const tasksOnly = (await t.get(t.ws(`/incidents/${n}/activity?field=task`))).body.items as Entry[];
+      expect(tasksOnly.map((e) => e.actor.id)).toEqual([first.id]);
+      const tagsOnly = (await t.get(t.ws(`/incidents/${n}/activity?field=tags&limit=1`))).body;
+      expect(tagsOnly.items.map((e: Entry) => e.actor.id)).toEqual([second.id]);
+      expect(tagsOnly.nextCursor).toBeNull();
+      const rulesOnly = (await t.get(t.ws(`/incidents/${n}/activity?actorType=automationRule`))).body.items as Entry[];
+      expect(rulesOnly.map((e) => e.actor.id)).toEqual([third.id, second.id, first.id]);
+    }
+
+    // Each rule's run log lists one run per incident, newest first, across pages.
+    for (const r of [first, second, third]) {
+      const page1 = (await t.get(t.ws(`/automation-rules/${r.id}/runs?limit=2`))).body;
+      expect(page1.items.map((x: { incidentNumber: number }) => x.incidentNumber)).toEqual([numbers[2], numbers[1]]);
+      expect(page1.nextCursor).toEqual(expect.any(String));
+      const page2 = (await t.get(t.ws(`/automation-rules/${r.id}/runs?limit=2&cursor=${page1.nextCursor}`))).body;
+      expect(page2.items).toMatchObject([
+        { incidentNumber: numbers[0], ruleId: r.id, ruleName: r.name, trigger: 'incidentCreated', outcome: 'applied' },
+      ]);
+      expect(page2.nextCursor).toBeNull();
+      const ids = [...page1.items, ...page2.items].map((x: { id: string }) => x.id);
+      expect(new Set(ids).size).toBe(3);
+    }
+    const forged = await t.get(
+      t.ws(`/automation-rules/${first.id}/runs?cursor=${Buffer.from('["x", 0]').toString('base64url')}`),
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.details).toEqual([{ path: 'cursor', message: 'is not valid for this list' }]);
+  });
+
   it('Run playbook actions start runs, and alert-created rules start one per alert', async () => {
     const playbook = async (name: string, trigger: string) => {
       const source = `name: ${name}\ntrigger: ${trigger}\nsteps:\n  - set: { started: true }\n`;

@@ -46,10 +46,15 @@ export async function runWait(
         : timeOf(await evaluateExpression(step, 'until', step.until!, frame.scope));
     if (wakeAt - x.now() > MAX_WAIT_MS) throw new Error(`wait until ${new Date(wakeAt).toISOString()} is more than 30 days away`);
   }
-  const left = wakeAt - x.now();
+  let left = wakeAt - x.now();
   // The frame's signal ends the sleep on a cancel of the run and on an enclosing step's timeout.
-  if (left > 0 && left <= SLEEP_IN_PLACE_MS) await sleep(left, frame.signal);
-  else if (left > 0) {
+  // A timer may fire a millisecond early by the wall clock: sleep again (a few times at most)
+  // until the time has come.
+  for (let sleeps = 0; sleeps < 3 && left > 0 && left <= SLEEP_IN_PLACE_MS && !frame.signal.aborted; sleeps += 1) {
+    await sleep(left, frame.signal);
+    left = wakeAt - x.now();
+  }
+  if (left > SLEEP_IN_PLACE_MS) {
     x.journal.record({ ...base, status: 'waiting', output: { wakeAt } });
     throw new RunSuspend(wakeAt);
   }

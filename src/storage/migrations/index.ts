@@ -7,6 +7,7 @@ import * as incidentExports from './0005-exports.js';
 import * as events from './0006-events.js';
 import * as notifications from './0007-notifications.js';
 import * as counterShards from './0008-counter-shards.js';
+import * as automationRecordGroups from './0009-automation-record-groups.js';
 
 /**
  * Every migration, in order. Append-only: a released migration is never edited (a test compares
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-events': events,
   '0007-notifications': notifications,
   '0008-counter-shards': counterShards,
+  '0009-automation-record-groups': automationRecordGroups,
 };
