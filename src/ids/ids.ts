@@ -40,8 +40,24 @@ export function newId(now: number = Date.now()): string {
   b[o + 6] = 0x70 | ((sequence >>> 8) & 0x0f);
   b[o + 7] = sequence & 0xff;
   b[o + 8] = (b[o + 8]! & 0x3f) | 0x80;
-  const hex = b.toString('hex', o, o + 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return formatUuid(b, o);
+}
+
+// Hex digits of every byte value, as character codes, and a buffer to spell one id into.
+const HEX_CODES = Buffer.from(Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0')).join(''), 'latin1');
+const DASH = 0x2d;
+const spelled = Buffer.alloc(36);
+
+/** Spells 16 bytes as a UUID in one string (ids are made for every row: no intermediate strings). */
+function formatUuid(bytes: Buffer, offset: number): string {
+  let p = 0;
+  for (let i = 0; i < 16; i += 1) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) spelled[p++] = DASH;
+    const value = bytes[offset + i]!;
+    spelled[p++] = HEX_CODES[2 * value]!;
+    spelled[p++] = HEX_CODES[2 * value + 1]!;
+  }
+  return spelled.toString('latin1', 0, 36);
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
