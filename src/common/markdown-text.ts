@@ -1,6 +1,5 @@
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
-import { looksLikeHtml } from './markdown.js';
+import type MarkdownIt from 'markdown-it';
+import { looksLikeHtml, markdown, sanitizer } from './markdown.js';
 
 /** A stretch of text with one style. Line breaks inside a paragraph are `\n` in the text. */
 export interface TextRun {
@@ -29,7 +28,6 @@ export interface TextBlock {
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 // Raw HTML is never interpreted (html: false); linkify spells out bare URLs as links.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true });
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
 /**
@@ -40,7 +38,7 @@ const SAFE_LINK = /^(https?:|mailto:)/i;
  */
 export function markdownToBlocks(text: string): TextBlock[] {
   const source = looksLikeHtml(text) ? htmlToMarkdown(text) : text;
-  return blocksOf(markdown.parse(source, {}));
+  return blocksOf(markdown().parse(source, {}));
 }
 
 interface ListState {
@@ -185,7 +183,7 @@ function inlineRuns(children: Token[]): TextRun[] {
 
 /** Sanitized HTML's structure as markdown; every other tag is dropped, entities stay for markdown to decode. */
 function htmlToMarkdown(html: string): string {
-  const safe = sanitizeHtml(html, {
+  const safe = sanitizer()(html, {
     allowedTags: ['b', 'strong', 'i', 'em', 'a', 'code', 'pre', 'br', 'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'tr', 'td', 'th'],
     allowedAttributes: { a: ['href'] },
     allowedSchemes: ['http', 'https', 'mailto'],

@@ -1,8 +1,17 @@
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type MarkdownIt from 'markdown-it';
+import type sanitizeHtml from 'sanitize-html';
+import { lazyRequire } from './lazy-require.js';
 
 // Raw HTML in markdown is shown as text, never interpreted; links are limited to safe schemes.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true });
+const requireSanitizer = lazyRequire<typeof sanitizeHtml>('sanitize-html');
+const requireMarkdownIt = lazyRequire<typeof MarkdownIt>('markdown-it');
+let parser: MarkdownIt | undefined;
+
+/** The markdown parser (raw HTML as text, links found in plain text), made on first use. */
+export const markdown = (): MarkdownIt => (parser ??= new (requireMarkdownIt())({ html: false, linkify: true, breaks: true }));
+
+/** sanitize-html, loaded on first use (it is not needed to start the server). */
+export const sanitizer = (): typeof sanitizeHtml => requireSanitizer();
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -46,7 +55,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 
 /** Renders markdown (links, images, formatting) to HTML that is safe to insert into a page. */
 export function renderMarkdown(text: string): string {
-  return sanitizeHtml(markdown.render(text), {
+  return sanitizer()(markdown().render(text), {
     ...SANITIZE_OPTIONS,
     allowedAttributes: { ...SANITIZE_OPTIONS.allowedAttributes, a: ['href', 'title', 'rel', 'target'] },
   });
@@ -54,7 +63,7 @@ export function renderMarkdown(text: string): string {
 
 /** Sanitizes HTML from elsewhere (Sentinel playbooks put HTML in comments and task descriptions). */
 export function sanitizeForDisplay(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return sanitizer()(html, SANITIZE_OPTIONS);
 }
 
 const HTML_TAG =
@@ -70,7 +79,7 @@ export function looksLikeHtml(text: string): boolean {
  * HTML — to HTML that is safe to insert into a page.
  */
 export function renderRichText(text: string): string {
-  return HTML_TAG.test(text) ? sanitizeHtml(text, RICH_HTML_OPTIONS) : renderMarkdown(text);
+  return HTML_TAG.test(text) ? sanitizer()(text, RICH_HTML_OPTIONS) : renderMarkdown(text);
 }
 
 const RICH_HTML_OPTIONS: sanitizeHtml.IOptions = {

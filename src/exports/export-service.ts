@@ -16,7 +16,6 @@ import {
   type ExportRecord,
 } from './export-repository.js';
 import { EXPORT_LIMITS, EXPORT_SECTIONS, type ExportRequest, type IncidentExport } from './export-schemas.js';
-import { renderIncidentPdf } from './pdf/incident-pdf.js';
 
 /** The file name a download is saved under. */
 export const exportFileName = (incidentNumber: number) => `incident-${incidentNumber}.pdf`;
@@ -68,6 +67,8 @@ export function createExportService({
         requestedBy: record.requestedBy,
         at: now(),
       });
+      // The PDF library and its fonts load with the first export, not at every start.
+      const { renderIncidentPdf } = await import('./pdf/incident-pdf.js');
       return renderIncidentPdf(data, record.sections);
     },
   });

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** An email to send. */
 export interface MailMessage {
@@ -37,18 +37,26 @@ export function createMailer(options: MailerOptions): Mailer {
     };
   }
   const { timeoutMs } = options;
-  const transport = timeoutMs
-    ? nodemailer.createTransport({
-        url: options.url,
-        connectionTimeout: timeoutMs.connection,
-        greetingTimeout: timeoutMs.greeting,
-        socketTimeout: timeoutMs.socket,
-      })
-    : nodemailer.createTransport(options.url);
+  // nodemailer loads with the first email, not at every start.
+  let transport: Transporter | undefined;
+  const transportNow = async (): Promise<Transporter> => {
+    const { default: nodemailer } = await import('nodemailer');
+    transport ??= timeoutMs
+      ? nodemailer.createTransport({
+          url: options.url,
+          connectionTimeout: timeoutMs.connection,
+          greetingTimeout: timeoutMs.greeting,
+          socketTimeout: timeoutMs.socket,
+        })
+      : nodemailer.createTransport(options.url);
+    return transport;
+  };
   return {
     configured: true,
     async send(message) {
-      const info = await transport.sendMail({
+      const info = await (
+        await transportNow()
+      ).sendMail({
         from: options.from,
         to: message.to,
         subject: message.subject,
@@ -61,7 +69,7 @@ export function createMailer(options: MailerOptions): Mailer {
       return { messageId: info.messageId, accepted: list(info.accepted), rejected: list(info.rejected) };
     },
     close() {
-      transport.close();
+      transport?.close();
     },
   };
 }

@@ -10,7 +10,8 @@ import {
   type Driver,
   type TransactionSettings,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyRequire } from '../common/lazy-require.js';
 import type { StorageTarget } from '../config/config.js';
 import type { FlushMode } from './durability.js';
 import { postgresDialect, sqliteDialect, type Dialect } from './dialect.js';
@@ -67,15 +68,19 @@ function openSqlite(file: string): Storage {
   };
 }
 
+// pg loads only when the database is PostgreSQL.
+const requirePg = lazyRequire<typeof pg>('pg');
+
 function openPostgres(url: string, poolSize: number): Storage {
-  const pool = new pg.Pool({
+  const { Pool, types } = requirePg();
+  const pool = new Pool({
     connectionString: url,
     max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: string) => {
         if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-        return pg.types.getTypeParser(oid, format as 'text');
-      }) as typeof pg.types.getTypeParser,
+        return types.getTypeParser(oid, format as 'text');
+      }) as typeof types.getTypeParser,
     },
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -124,6 +124,8 @@ describe('web UI: automation rules and analytics rules', () => {
     await page.getByRole('button', { name: 'Reorder Triage: high severity' }).focus();
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Reorder Triage: high severity', pressed: true }).waitFor();
+    // The keyboard sensor listens once the pick-up is announced; an arrow pressed before is lost.
+    await page.getByText(/Triage: high severity .*position 1 of 6\./).waitFor({ state: 'attached' });
     await page.keyboard.press('ArrowDown');
     await page.getByText('Triage: high severity moved to position 2 of 6.').waitFor({ state: 'attached' });
     await page.keyboard.press('Space');

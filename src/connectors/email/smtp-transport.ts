@@ -1,5 +1,5 @@
 import net from 'node:net';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { ActionError } from '../action.js';
 import { policyFor, type ConnectorDeps } from '../connector-kit.js';
@@ -18,6 +18,7 @@ export async function smtpTransport(
 ): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
   const target = await checkEgress(policyFor(deps, settings), settings.host, settings.port);
   if (secrets.user && !secrets.password) throw new ActionError('The connection has an SMTP user but no password.');
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: target.address,
     port: settings.port,

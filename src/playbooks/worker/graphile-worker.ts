@@ -1,6 +1,6 @@
-import { Logger as GraphileLogger, run, runMigrations, type Runner } from 'graphile-worker';
+import type { Logger as GraphileLogger, Runner } from 'graphile-worker';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../logging/logger.js';
 import type { EngineDeps, RunQueue } from '../engine/run-executor.js';
 import { LeaseLost, RunCancelled } from '../engine/run-signals.js';
@@ -12,8 +12,12 @@ const TASK = 'vigil_run';
 /** Runs due longer ago than this without a worker picking them up get their job added again. */
 const MISSED_AFTER_MS = 10_000;
 
+// graphile-worker and pg load when a PostgreSQL queue is first used, not at every start.
+const graphile = () => import('graphile-worker');
+
 /** graphile-worker's log lines through our logger (debug noise dropped). */
-function graphileLogger(logger: Logger): GraphileLogger {
+async function graphileLogger(logger: Logger): Promise<GraphileLogger> {
+  const { Logger: GraphileLogger } = await graphile();
   return new GraphileLogger(() => (level, message, meta) => {
     if (level === 'error') logger.error({ graphile: meta }, message);
     else if (level === 'warning') logger.warn({ graphile: meta }, message);
@@ -22,7 +26,8 @@ function graphileLogger(logger: Logger): GraphileLogger {
 
 /** Installs (or upgrades) graphile-worker's schema, so API processes can enqueue before any worker starts. */
 export async function installJobQueue(connectionString: string, logger: Logger): Promise<void> {
-  await runMigrations({ connectionString, logger: graphileLogger(logger) });
+  const { runMigrations } = await graphile();
+  await runMigrations({ connectionString, logger: await graphileLogger(logger) });
 }
 
 /**
@@ -89,7 +94,9 @@ export function createGraphileWorker(
       starting ??= (async () => {
         // Our own pool, so stop() can wait until its connections are closed (graphile-worker does
         // not wait for a pool it made, and drops its error handlers before the connections end).
-        pool = new pg.Pool({ connectionString: options.connectionString, max: 10 });
+        const { default: pgModule } = await import('pg');
+        const { run } = await graphile();
+        pool = new pgModule.Pool({ connectionString: options.connectionString, max: 10 });
         const onError = (error: Error) => deps.logger.warn({ err: error }, 'job queue connection failed');
         pool.on('error', onError);
         pool.on('connect', (client) => client.on('error', onError));
@@ -98,7 +105,7 @@ export function createGraphileWorker(
           concurrency: options.concurrency,
           noHandleSignals: true,
           pollInterval: 2_000,
-          logger: graphileLogger(deps.logger),
+          logger: await graphileLogger(deps.logger),
           taskList: { [TASK]: (payload) => handle(payload) },
         });
         const sweepNow = () => sweep().catch((error) => deps.logger.error({ err: error }, 'sweeping playbook runs failed'));
