@@ -11,24 +11,34 @@ const COMMENT_ACTIONS = new Set<ActivityAction>(['commentAdded', 'commentEdited'
 /**
  * Appends activity entries, and their events for subscribers; call inside the transaction that
  * makes the change. Entries that automation rules made on one incident in this call share one row
- * (its `entries`), in order: a batch of alerts that fires several rules on each new incident writes
- * one row per incident for them instead of one per rule. Readers see each entry on its own.
+ * (its `entries`), placed where the first of them comes: a batch of alerts that fires several rules
+ * on each new incident writes one row per incident for them instead of one per rule. Readers see
+ * each entry on its own.
  */
 export async function insertActivity(trx: Executor, dialect: Dialect, entries: NewActivity[]): Promise<void> {
   if (entries.length === 0) return;
-  const rows: ActivityTable[] = [];
+  // Each row's entries, in input order; rows are made afterwards, ids in that same order.
+  const rows: NewActivity[][] = [];
   const byRules = new Map<string, NewActivity[]>();
   for (const entry of entries) {
     if (entry.actor.type !== 'automationRule') {
-      rows.push(activityRow(entry));
+      rows.push([entry]);
       continue;
     }
     const group = byRules.get(entry.incidentId);
     if (group) group.push(entry);
-    else byRules.set(entry.incidentId, [entry]);
+    else {
+      const started = [entry];
+      byRules.set(entry.incidentId, started);
+      rows.push(started);
+    }
   }
-  for (const group of byRules.values()) rows.push(group.length === 1 ? activityRow(group[0]!) : groupRow(group));
-  await insertRows(trx, dialect, 'activity', rows);
+  await insertRows(
+    trx,
+    dialect,
+    'activity',
+    rows.map((group) => (group.length === 1 ? activityRow(group[0]!) : groupRow(group))),
+  );
   await publishActivity(trx, dialect, entries);
 }
 
