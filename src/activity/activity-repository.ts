@@ -193,10 +193,11 @@ function expandRow(row: SelectedRow, filter: ActivityFilter): ActivityRow[] {
     ];
   }
   const entries = fromJson<StoredEntry[]>(row.entries, []);
+  const field = filter.field === undefined ? undefined : plainField(filter.field);
   const out: ActivityRow[] = [];
   for (let index = entries.length - 1; index >= 0; index -= 1) {
     const entry = entries[index]!;
-    if (filter.field && !entry.changes.some((c) => c.field === plainField(filter.field!))) continue;
+    if (field !== undefined && !entry.changes.some((c) => c.field === field)) continue;
     out.push({ ...base, id: entryId(row.id, index), action: entry.action, actor: entry.actor, changes: entry.changes });
   }
   return out;

@@ -5,5 +5,4 @@ export { RuleCache } from './rule-cache.js';
 export { runIncidentRules, type RuleItem, type RuleItemResult } from './rule-runner.js';
 export { createIncidentAutomation } from './automation-hooks.js';
 export { planNewIncidentWrites, writeNewIncidentWrites, saveUpdatedIncident } from './rule-persistence.js';
-export { insertRuns, runLogRows } from './rule-run-log.js';
 export { updateSource } from './rule-subject.js';

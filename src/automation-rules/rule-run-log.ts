@@ -1,5 +1,4 @@
 import { decodeCursor, encodeCursor, isoTime } from '../http/cursor.js';
-import { InputError } from '../errors/errors.js';
 import { newId } from '../ids/ids.js';
 import { insertRows } from '../storage/bulk.js';
 import type { Dialect, Executor } from '../storage/dialect.js';
@@ -162,13 +161,10 @@ export async function listRuleRuns(
   };
 }
 
+/** A run-log cursor: the row, and how many of its runs (counted from the first) are still to come. */
 function cursorPosition(cursor: string): [string, number] {
-  const [group, below] = decodeCursor(cursor, 2);
-  if (typeof group !== 'string' || !Number.isInteger(below) || (below as number) < 1)
-    throw new InputError('cursor is not a cursor this list returned; start again without it', [
-      { path: 'cursor', message: 'is not valid for this list' },
-    ]);
-  return [group, below as number];
+  const isPosition = ([row, below]: unknown[]) => typeof row === 'string' && Number.isInteger(below) && (below as number) >= 1;
+  return decodeCursor(cursor, 2, isPosition) as [string, number];
 }
 
 async function incidentNumbers(db: Executor, workspaceId: string, ids: string[]): Promise<Map<string, number>> {

@@ -5,11 +5,18 @@ export function encodeCursor(position: unknown[]): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor; a tampered or foreign cursor is a 400 naming `cursor`. */
-export function decodeCursor(cursor: string, expectedLength: number): unknown[] {
+/**
+ * Decodes a cursor made by encodeCursor; a tampered or foreign cursor (wrong length, or failing
+ * `isValid`) is a 400 naming `cursor`.
+ */
+export function decodeCursor(
+  cursor: string,
+  expectedLength: number,
+  isValid: (position: unknown[]) => boolean = () => true,
+): unknown[] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === expectedLength) return value;
+    if (Array.isArray(value) && value.length === expectedLength && isValid(value)) return value;
   } catch {
     // fall through to the error below
   }

@@ -39,7 +39,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const { timeoutMs } = options;
   // nodemailer loads with the first email, not at every start.
   let transport: Transporter | undefined;
-  const transportNow = async (): Promise<Transporter> => {
+  const openTransport = async (): Promise<Transporter> => {
     const { default: nodemailer } = await import('nodemailer');
     transport ??= timeoutMs
       ? nodemailer.createTransport({
@@ -54,9 +54,8 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     configured: true,
     async send(message) {
-      const info = await (
-        await transportNow()
-      ).sendMail({
+      const open = await openTransport();
+      const info = await open.sendMail({
         from: options.from,
         to: message.to,
         subject: message.subject,
