@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain ES module script without types
 import { bundleServer, UNBUNDLED } from '../../scripts/bundle-server.mjs';
 import { alert } from '../support/fixtures.js';
-import { freePort } from '../support/processes.js';
+import { freePort, runNode } from '../support/processes.js';
 
 // The bundle bin/vigil.js runs (scripts/bundle-server.mjs), built into a scratch folder inside the
 // project so that the packages left out of it resolve from node_modules as they do in dist/server.
@@ -17,31 +16,9 @@ const MAIN = pathToFileURL(path.join(BUNDLE, 'main.js')).href;
 /** Packages that only some requests (PDF export, email, markdown) or PostgreSQL need: loaded on first use. */
 const ON_DEMAND = ['pdfkit', 'fontkit', 'nodemailer', 'pg', 'graphile-worker', 'sanitize-html', 'markdown-it'];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a script that imports the bundle's `main` (as `main`) in a new Node process. */
-function runScript(script: string, env: NodeJS.ProcessEnv, cwd: string, input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', `import { main } from ${JSON.stringify(MAIN)};\n${script}`],
-      {
-        cwd,
-        env,
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function runScript(script: string, env: NodeJS.ProcessEnv, cwd: string, input = '') {
+  return runNode(['--input-type=module', '-e', `import { main } from ${JSON.stringify(MAIN)};\n${script}`], { cwd, env, input });
 }
 
 describe('the bundled server and CLI (dist/server)', () => {
