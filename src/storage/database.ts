@@ -52,10 +52,11 @@ function openSqlite(file: string): Storage {
   database.function('vigil_fold', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLocaleLowerCase() : value,
   );
-  const dialects = sqliteDialects(database);
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
+  // Each commit asks for a checkpoint, so the log is usually copied before the next write starts.
+  const dialects = sqliteDialects(database, () => checkpointer?.nudge());
   const db = new Kysely<Database>({ dialect: dialects.full });
   const deferredDb = new Kysely<Database>({ dialect: dialects.deferred });
-  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   return {
     db,
     deferredDb,

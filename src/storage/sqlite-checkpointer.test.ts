@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { openStorage } from './database.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -34,4 +36,29 @@ it('stops promptly when the storage closes, even right after opening', async () 
   const started = Date.now();
   await storage.close();
   expect(Date.now() - started).toBeLessThan(2_000);
+});
+
+it('checkpoints soon after a nudge, without waiting for its interval', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ckpt-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'vigil.db');
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('wal_autocheckpoint = 0');
+  database.exec('create table t (v text)');
+  const checkpointer = startCheckpointer(file, { intervalMs: 60_000, minGapMs: 0 });
+  try {
+    const insert = database.prepare('insert into t values (?)');
+    database.transaction(() => {
+      for (let i = 0; i < 200; i += 1) insert.run('x'.repeat(4000));
+    })();
+    const before = fs.statSync(file).size;
+    checkpointer.nudge();
+    const deadline = Date.now() + 5_000;
+    while (fs.statSync(file).size <= before + 200 * 4000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 200 * 4000);
+  } finally {
+    await checkpointer.stop();
+    database.close();
+  }
 });

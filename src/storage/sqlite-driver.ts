@@ -15,6 +15,7 @@ const STATEMENT_CACHE_SIZE = 500;
 interface SharedConnection {
   connection: CachingSqliteConnection;
   mutex: Mutex;
+  afterCommit: () => void;
 }
 
 /**
@@ -39,8 +40,11 @@ export class VigilSqliteDialect extends SqliteDialect {
  * The dialects of one SQLite database: transactions on `full` wait for the disk at commit, those
  * on `deferred` do not (durability.ts). Both use the same connection, one caller at a time.
  */
-export function sqliteDialects(database: BetterSqlite3.Database): Record<FlushMode, VigilSqliteDialect> {
-  const shared = { connection: new CachingSqliteConnection(database), mutex: new Mutex() };
+export function sqliteDialects(
+  database: BetterSqlite3.Database,
+  afterCommit: () => void = () => {},
+): Record<FlushMode, VigilSqliteDialect> {
+  const shared = { connection: new CachingSqliteConnection(database), mutex: new Mutex(), afterCommit };
   return {
     full: new VigilSqliteDialect(database, shared, 'full'),
     deferred: new VigilSqliteDialect(database, shared, 'deferred'),
@@ -83,6 +87,7 @@ class CachingSqliteDriver implements Driver {
     } finally {
       this.#fullFlush?.run();
     }
+    this.shared.afterCommit();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
