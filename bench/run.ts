@@ -1,8 +1,7 @@
 import os from 'node:os';
 import { postgresServer } from './databases.js';
 import { benchUpdateRules } from './automation-bench.js';
-import { benchIngest } from './ingest-bench.js';
-import { round } from './stats.js';
+import { benchIngest, benchRuleCost } from './ingest-bench.js';
 import { benchPlaybookRuns, benchWebhookRuns } from './playbook-bench.js';
 import { benchQueue } from './queue-bench.js';
 import { benchStartup } from './startup-bench.js';
@@ -29,16 +28,8 @@ async function main(): Promise<void> {
     if (pgUrl) await benchIngest('postgres', { alerts, serverUrl: pgUrl });
   }
   if (only.has('automation')) {
-    for (const [kind, url] of [['sqlite', undefined], ...(pgUrl ? [['postgres', pgUrl]] : [])] as [
-      'sqlite' | 'postgres',
-      string | undefined,
-    ][]) {
-      const without = await benchIngest(kind, { alerts, serverUrl: url });
-      const withRules = await benchIngest(kind, { alerts, serverUrl: url, automationRules: true });
-      process.stdout.write(
-        `  → 50 automation rules cost ${round((1 - withRules / without) * 100)}% of ingest throughput on ${kind} (target < 20%)\n`,
-      );
-    }
+    await benchRuleCost('sqlite', { alerts });
+    if (pgUrl) await benchRuleCost('postgres', { alerts, serverUrl: pgUrl });
     await benchUpdateRules('sqlite', { updates: 500 });
     if (pgUrl) await benchUpdateRules('postgres', { updates: 500, serverUrl: pgUrl });
   }
