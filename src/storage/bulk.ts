@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Dialect, Executor } from './dialect.js';
+import { preparedStatement } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 const MAX_ROWS_PER_STATEMENT = 256;
@@ -16,6 +17,7 @@ function statementSql(dialect: Dialect, table: string, columns: string[], rows: 
       `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ` +
       Array.from({ length: rows }, tuple).join(',') +
       suffix;
+    if (dialect.name === 'postgres') preparedStatement(text);
     sqlCache.set(key, text);
   }
   return text;
@@ -31,7 +33,7 @@ export async function runStatement<R>(trx: Executor, dialect: Dialect, text: str
   let compiled = sqlCache.get(key);
   if (!compiled) {
     let n = 0;
-    compiled = dialect.name === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
+    compiled = dialect.name === 'postgres' ? preparedStatement(text.replace(/\?/g, () => `$${++n}`)) : text;
     sqlCache.set(key, compiled);
   }
   const result = await trx.executeQuery<R>(CompiledQuery.raw(compiled, parameters));
@@ -59,6 +61,7 @@ export async function updateRow<T extends keyof Database>(
     text =
       `update "${table}" set ${setColumns.map((c) => `"${c}" = ${placeholder()}`).join(', ')} ` +
       `where ${whereColumns.map((c) => `"${c}" = ${placeholder()}`).join(' and ')}`;
+    if (dialect.name === 'postgres') preparedStatement(text);
     sqlCache.set(key, text);
   }
   const values = [...Object.values(set), ...Object.values(where)].map((v) => v ?? null);

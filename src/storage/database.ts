@@ -16,6 +16,7 @@ import type { StorageTarget } from '../config/config.js';
 import type { FlushMode } from './durability.js';
 import { postgresDialect, sqliteDialect, type Dialect } from './dialect.js';
 import type { Database } from './schema.js';
+import { usePreparedStatements } from './prepared-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { sqliteDialects } from './sqlite-driver.js';
 
@@ -86,6 +87,7 @@ function openPostgres(url: string, poolSize: number): Storage {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  pool.on('connect', usePreparedStatements);
   const db = new Kysely<Database>({ dialect: new VigilPostgresDialect(pool, 'full') });
   const deferredDb = new Kysely<Database>({ dialect: new VigilPostgresDialect(pool, 'deferred') });
   const parsed = new URL(url);
