@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alert } from '../support/fixtures.js';
-import { freePort } from '../support/processes.js';
+import { freePort, runNode } from '../support/processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // Runs the CLI's main() from source (through tsx) as bin/vigil.js does: an error escaping main()
@@ -65,24 +65,16 @@ describe('vigil playbooks (local database)', { timeout: 120_000 }, () => {
     return at;
   };
 
-  const run = (args: string[], env: Record<string, string> = {}, input = ''): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const base = { ...process.env };
-      for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_WORKSPACE', 'PORT', 'HOST'])
-        delete base[key];
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', RUNNER], {
-        cwd: ROOT,
-        env: { ...base, CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input);
+  const run = (args: string[], env: Record<string, string> = {}, input = ''): Promise<CliResult> => {
+    const base = { ...process.env };
+    for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_WORKSPACE', 'PORT', 'HOST'])
+      delete base[key];
+    return runNode(['--import', 'tsx', '-e', RUNNER], {
+      cwd: ROOT,
+      env: { ...base, CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
+      input,
     });
+  };
   const ok = async (args: string[]) => {
     const res = await run(args);
     expect(res.stderr, `vigil ${args.join(' ')}`).toBe('');

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { describeEachDialect } from '../support/test-app.js';
+import { runNode } from '../support/processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = path.resolve(ROOT, 'test/fixtures/corpus/sentinel/automation-rules');
@@ -50,18 +50,9 @@ describeEachDialect('vigil rules (local database)', (dialect) => {
       : { DATA_DIR: path.dirname(database.target.file) };
 
   const run = (args: string[]): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', RUNNER], {
-        cwd: ROOT,
-        env: { ...baseEnv(), ...env(), CLI_ARGS: JSON.stringify(args), LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    runNode(['--import', 'tsx', '-e', RUNNER], {
+      cwd: ROOT,
+      env: { ...baseEnv(), ...env(), CLI_ARGS: JSON.stringify(args), LOG_LEVEL: 'silent' },
     });
   const ok = async (args: string[]) => {
     const res = await run(args);
