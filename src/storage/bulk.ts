@@ -6,6 +6,13 @@ import type { Database } from './schema.js';
 const MAX_ROWS_PER_STATEMENT = 256;
 const sqlCache = new Map<string, string>();
 
+/** Keeps a statement text made once for `key`; on PostgreSQL it also runs as a prepared statement. */
+function remember(dialect: Dialect, key: string, text: string): string {
+  if (dialect.name === 'postgres') preparedStatement(text);
+  sqlCache.set(key, text);
+  return text;
+}
+
 function statementSql(dialect: Dialect, table: string, columns: string[], rows: number, suffix: string): string {
   const key = `${dialect.name}|${table}|${columns.join(',')}|${rows}|${suffix}`;
   let text = sqlCache.get(key);
@@ -17,8 +24,7 @@ function statementSql(dialect: Dialect, table: string, columns: string[], rows: 
       `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ` +
       Array.from({ length: rows }, tuple).join(',') +
       suffix;
-    if (dialect.name === 'postgres') preparedStatement(text);
-    sqlCache.set(key, text);
+    remember(dialect, key, text);
   }
   return text;
 }
@@ -33,8 +39,7 @@ export async function runStatement<R>(trx: Executor, dialect: Dialect, text: str
   let compiled = sqlCache.get(key);
   if (!compiled) {
     let n = 0;
-    compiled = dialect.name === 'postgres' ? preparedStatement(text.replace(/\?/g, () => `$${++n}`)) : text;
-    sqlCache.set(key, compiled);
+    compiled = remember(dialect, key, dialect.name === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text);
   }
   const result = await trx.executeQuery<R>(CompiledQuery.raw(compiled, parameters));
   return result.rows as R[];
@@ -61,8 +66,7 @@ export async function updateRow<T extends keyof Database>(
     text =
       `update "${table}" set ${setColumns.map((c) => `"${c}" = ${placeholder()}`).join(', ')} ` +
       `where ${whereColumns.map((c) => `"${c}" = ${placeholder()}`).join(' and ')}`;
-    if (dialect.name === 'postgres') preparedStatement(text);
-    sqlCache.set(key, text);
+    remember(dialect, key, text);
   }
   const values = [...Object.values(set), ...Object.values(where)].map((v) => v ?? null);
   const result = await trx.executeQuery(CompiledQuery.raw(text, values));
