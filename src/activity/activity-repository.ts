@@ -65,16 +65,35 @@ function activityRow(entry: NewActivity, changes = toJson(entry.changes), fields
 
 /** One row for several entries by automation rules on one incident: the first one's columns, every entry in `entries`. */
 function groupRow(group: NewActivity[]): ActivityTable {
-  const first = group[0]!;
-  const stored: StoredEntry[] = group.map((e) => ({ action: e.action, actor: e.actor, changes: e.changes }));
-  return { ...activityRow(first, '[]', fieldList(group.flatMap((e) => e.changes))), entries: toJson(stored) };
+  const changes: FieldChange[] = [];
+  for (const entry of group) changes.push(...entry.changes);
+  return { ...activityRow(group[0]!, '[]', fieldList(changes)), entries: toJson(group.map(storedEntry)) };
 }
 
-/** An entry inside a grouped row. */
-interface StoredEntry {
-  action: ActivityAction;
-  actor: { type: string; id: string; name: string };
-  changes: FieldChange[];
+/**
+ * An entry inside a grouped row. A rule's update (nearly all of them) is stored compactly as
+ * `[rule id, rule name, [[field, from, to], ...]]`; other entries (a rule's failure) as objects.
+ * Rows written before the compact form hold objects only; both are read.
+ */
+type StoredEntry = CompactRuleUpdate | ObjectEntry;
+type CompactRuleUpdate = [ruleId: string, ruleName: string, changes: [field: string, from: unknown, to: unknown][]];
+type ObjectEntry = { action: ActivityAction; actor: { type: string; id: string; name: string }; changes: FieldChange[] };
+
+function storedEntry(entry: NewActivity): StoredEntry {
+  if (entry.action !== 'incidentUpdated' || entry.actor.type !== 'automationRule') {
+    return { action: entry.action, actor: entry.actor, changes: entry.changes };
+  }
+  return [entry.actor.id, entry.actor.name, entry.changes.map((c) => [c.field, c.from, c.to])];
+}
+
+function readEntry(stored: StoredEntry): ObjectEntry {
+  if (!Array.isArray(stored)) return stored;
+  const [id, name, changes] = stored;
+  return {
+    action: 'incidentUpdated',
+    actor: { type: 'automationRule', id, name },
+    changes: changes.map(([field, from, to]) => ({ field, from, to })),
+  };
 }
 
 /** The id of the `index`th entry of a grouped row: sorts after the row's own id and in entry order. */
@@ -196,7 +215,7 @@ function expandRow(row: SelectedRow, filter: ActivityFilter): ActivityRow[] {
   const field = filter.field === undefined ? undefined : plainField(filter.field);
   const out: ActivityRow[] = [];
   for (let index = entries.length - 1; index >= 0; index -= 1) {
-    const entry = entries[index]!;
+    const entry = readEntry(entries[index]!);
     if (field !== undefined && !entry.changes.some((c) => c.field === field)) continue;
     out.push({ ...base, id: entryId(row.id, index), action: entry.action, actor: entry.actor, changes: entry.changes });
   }

@@ -18,6 +18,19 @@ interface StoredRun {
   results?: ActionResult[];
 }
 
+/**
+ * How most runs are stored: the incident's id alone stands for a run on it whose every action was
+ * applied (rows written before this form hold objects only; both are read).
+ */
+type StoredRunForm = StoredRun | string;
+
+function storedForm(run: StoredRun): StoredRunForm {
+  const plain = run.outcome === 'applied' && run.incidentId !== undefined && !run.alertId && !run.results;
+  return plain ? run.incidentId! : run;
+}
+
+const readRun = (form: StoredRunForm): StoredRun => (typeof form === 'string' ? { outcome: 'applied', incidentId: form } : form);
+
 /** Where rules ran: an incident, or an alert (alert-created rules). */
 export interface RunTarget {
   incidentId?: string;
@@ -57,7 +70,7 @@ export function runLogRows(
   runs: { target: RunTarget; outcomes: RuleOutcome[] }[],
   at: number,
 ): AutomationRuleRunGroupsTable[] {
-  const byRule = new Map<string, { name: string; types: string[]; entries: StoredRun[] }>();
+  const byRule = new Map<string, { name: string; types: string[]; entries: StoredRunForm[] }>();
   for (const { target, outcomes } of runs) {
     for (const outcome of outcomes) {
       let group = byRule.get(outcome.rule.id);
@@ -69,7 +82,7 @@ export function runLogRows(
       if (target.incidentId) entry.incidentId = target.incidentId;
       if (target.alertId) entry.alertId = target.alertId;
       if (!allApplied(outcome.results, group.types)) entry.results = outcome.results;
-      group.entries.push(entry);
+      group.entries.push(storedForm(entry));
     }
   }
   return [...byRule].map(([ruleId, group]) => ({
@@ -129,7 +142,7 @@ export async function listRuleRuns(
 
   const picked: { group: (typeof groups)[number]; run: StoredRun; types: string[]; index: number }[] = [];
   for (const group of groups) {
-    const runs = fromJson<StoredRun[]>(group.runs, []);
+    const runs = fromJson<StoredRunForm[]>(group.runs, []).map(readRun);
     const types = fromJson<string[]>(group.action_types, []);
     const start = group.id === fromGroup ? Math.min(below, runs.length) - 1 : runs.length - 1;
     for (let index = start; index >= 0 && picked.length <= page.limit; index -= 1) {

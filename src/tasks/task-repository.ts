@@ -26,6 +26,7 @@ export interface TaskRecord {
 
 /** Maps a row to a record. */
 export function taskFromRow(row: TasksTable): TaskRecord {
+  const createdBy: Actor = { type: row.created_by_type as Actor['type'], id: row.created_by_id, name: row.created_by_name };
   return {
     workspaceId: row.workspace_id,
     id: row.id,
@@ -34,8 +35,9 @@ export function taskFromRow(row: TasksTable): TaskRecord {
     title: row.title,
     description: row.description,
     status: row.status as TaskStatus,
-    createdBy: { type: row.created_by_type as Actor['type'], id: row.created_by_id, name: row.created_by_name },
-    lastModifiedBy: fromJson<Actor>(row.last_modified_by, { type: 'system', id: 'system', name: 'Vigil' }),
+    createdBy,
+    // Empty while the creator is also the last to change it (most tasks: those automation rules add).
+    lastModifiedBy: row.last_modified_by === '' ? { ...createdBy } : fromJson<Actor>(row.last_modified_by, createdBy),
     completedBy: fromJson<Actor | null>(row.completed_by, null),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -43,6 +45,8 @@ export function taskFromRow(row: TasksTable): TaskRecord {
     version: row.version,
   };
 }
+
+const sameActor = (a: Actor, b: Actor) => a.type === b.type && a.id === b.id && a.name === b.name;
 
 /** Maps a record to its row. */
 export function taskToRow(task: TaskRecord): TasksTable {
@@ -57,7 +61,7 @@ export function taskToRow(task: TaskRecord): TasksTable {
     created_by_type: task.createdBy.type,
     created_by_id: task.createdBy.id,
     created_by_name: task.createdBy.name,
-    last_modified_by: JSON.stringify(task.lastModifiedBy),
+    last_modified_by: sameActor(task.lastModifiedBy, task.createdBy) ? '' : JSON.stringify(task.lastModifiedBy),
     completed_by: task.completedBy ? JSON.stringify(task.completedBy) : null,
     created_at: task.createdAt,
     updated_at: task.updatedAt,

@@ -447,6 +447,76 @@ describeEachDialect('automation rules: execution', (dialect) => {
     expect(forged.body.error.details).toEqual([{ path: 'cursor', message: 'is not valid for this list' }]);
   });
 
+  it('stores what rules did compactly, and reads rows in the earlier object forms the same way', async () => {
+    const key = randomUUID().slice(0, 8);
+    const only = [prop('IncidentTitle', 'StartsWith', [key])];
+    const tagger = await rule({ name: 'Compact: tag', order: 1, conditions: only, actions: [tags('compact')] });
+    const tasker = await rule({ name: 'Compact: task', order: 2, conditions: only, actions: [task('Look closer')] });
+    const [one] = await ingest({ title: `${key} one`, severity: 'Low' });
+    const n = one!.incidentNumber;
+    const db = t.app.storage.db;
+    const incidentId = (await incident(n)).id as string;
+    const seen = { activity: await activity(n), tagRuns: await runs(tagger.id), tasks: await tasksOf(n) };
+    expect(seen.tasks[0].lastModifiedBy).toEqual({ type: 'automationRule', id: tasker.id, name: 'Compact: task' });
+
+    // The grouped activity row holds [rule id, rule name, [[field, from, to]]]; the run log the incident's id.
+    const row = await db
+      .selectFrom('activity')
+      .select(['id', 'entries'])
+      .where('incident_id', '=', incidentId)
+      .where('entries', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(row.entries!)).toEqual([
+      [tagger.id, 'Compact: tag', [['tags', [], ['compact']]]],
+      [tasker.id, 'Compact: task', [['task', null, expect.objectContaining({ title: 'Look closer', status: 'New' })]]],
+    ]);
+    const group = await db
+      .selectFrom('automation_rule_run_groups')
+      .select(['id', 'runs'])
+      .where('rule_id', '=', tagger.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(group.runs)).toEqual([incidentId]);
+    const taskRow = await db
+      .selectFrom('tasks')
+      .select('last_modified_by')
+      .where('incident_id', '=', incidentId)
+      .executeTakeFirstOrThrow();
+    expect(taskRow.last_modified_by).toBe('');
+
+    // Rows as the previous release wrote them read the same.
+    const objectForm = JSON.parse(row.entries!).map(([id, name, changes]: [string, string, unknown[][]]) => ({
+      action: 'incidentUpdated',
+      actor: { type: 'automationRule', id, name },
+      changes: changes.map(([field, from, to]) => ({ field, from, to })),
+    }));
+    await db
+      .updateTable('activity')
+      .set({ entries: JSON.stringify(objectForm) })
+      .where('id', '=', row.id)
+      .execute();
+    await db
+      .updateTable('automation_rule_run_groups')
+      .set({ runs: JSON.stringify([{ outcome: 'applied', incidentId }]) })
+      .where('id', '=', group.id)
+      .execute();
+    const creator = JSON.stringify({ type: 'automationRule', id: tasker.id, name: 'Compact: task' });
+    await db.updateTable('tasks').set({ last_modified_by: creator }).where('incident_id', '=', incidentId).execute();
+    expect(await activity(n)).toEqual(seen.activity);
+    expect(await runs(tagger.id)).toEqual(seen.tagRuns);
+    expect(await tasksOf(n)).toEqual(seen.tasks);
+
+    // A person's change to the task is stored in full.
+    const taskId = seen.tasks[0].id as string;
+    const done = await t.patch(
+      t.ws(`/incidents/${n}/tasks/${taskId}`),
+      { status: 'Completed' },
+      { headers: { 'if-match': seen.tasks[0].etag } },
+    );
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.lastModifiedBy).toMatchObject({ type: 'user' });
+    expect((await tasksOf(n))[0].createdBy).toEqual({ type: 'automationRule', id: tasker.id, name: 'Compact: task' });
+  });
+
   it('Run playbook actions start runs, and alert-created rules start one per alert', async () => {
     const playbook = async (name: string, trigger: string) => {
       const source = `name: ${name}\ntrigger: ${trigger}\nsteps:\n  - set: { started: true }\n`;
