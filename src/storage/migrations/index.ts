@@ -8,6 +8,7 @@ import * as events from './0006-events.js';
 import * as notifications from './0007-notifications.js';
 import * as counterShards from './0008-counter-shards.js';
 import * as automationRecordGroups from './0009-automation-record-groups.js';
+import * as postgresChildRowChecks from './0010-postgres-child-row-checks.js';
 
 /**
  * Every migration, in order. Append-only: a released migration is never edited (a test compares
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007-notifications': notifications,
   '0008-counter-shards': counterShards,
   '0009-automation-record-groups': automationRecordGroups,
+  '0010-postgres-child-row-checks': postgresChildRowChecks,
 };
