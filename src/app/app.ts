@@ -47,10 +47,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.logLevel);
   const storage = options.storage ?? openStorage(config.storage);
   try {
-    await migrateToLatest(storage.db);
-    const report = await bootstrap(storage, { adminEmail: config.adminEmail, adminPassword: config.adminPassword });
+    // Migrating and bootstrapping go on while the routes are built: on a first start the
+    // administrator's password is hashed (scrypt, in the thread pool) meanwhile instead of before.
+    const settingUp = migrateToLatest(storage.db).then(() =>
+      bootstrap(storage, { adminEmail: config.adminEmail, adminPassword: config.adminPassword }),
+    );
+    settingUp.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
     const services = createServices(storage, config, { localSecret: options.localSecret, now: options.now });
-    await services.playbooks.prepare(logger);
     const state = { shuttingDown: false };
     const routes: RouteInfo[] = [];
     const server = createHttpServer(logger, state, routes);
@@ -59,6 +62,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     registerHealthRoutes(server, storage, state);
     registerModuleRoutes(server, services, config);
     await registerWebUi(server);
+    const report = await settingUp;
+    await services.playbooks.prepare(logger);
     await server.ready();
     await storage.dialect.maintain(storage.db);
     if (options.worker) services.playbooks.startWorkers(logger);

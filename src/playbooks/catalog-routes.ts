@@ -34,7 +34,8 @@ export function describeCatalog(catalog: ActionCatalog) {
 
 /** GET /api/v1/actions: what playbook steps can `uses:` (the generated reference in docs/actions.md comes from the same data). */
 export function registerCatalogRoutes(server: VigilServer, catalog: ActionCatalog): void {
-  const described = describeCatalog(catalog);
+  // Described on first request, not at start-up (converting every schema takes a few tens of ms).
+  let described: ReturnType<typeof describeCatalog> | undefined;
   server.get('/api/v1/actions', {
     config: { permission: 'authenticated' },
     schema: {
@@ -42,6 +43,6 @@ export function registerCatalogRoutes(server: VigilServer, catalog: ActionCatalo
       summary: 'Every action playbooks can use, by connector, with input and output schemas',
       response: { 200: z.object({ connectors: z.array(z.record(z.string(), z.unknown())) }), ...errorResponses },
     },
-    handler: async () => ({ connectors: described }),
+    handler: async () => ({ connectors: (described ??= describeCatalog(catalog)) }),
   });
 }
