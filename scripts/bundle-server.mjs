@@ -20,6 +20,9 @@ export const UNBUNDLED = [
   'nodemailer',
   'markdown-it',
   'sanitize-html',
+  // Playbook expressions and schedules.
+  'jsonata',
+  'cron-parser',
 ];
 
 /** Writes the bundle into `outdir` (default dist/server). */

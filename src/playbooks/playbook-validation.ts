@@ -1,8 +1,12 @@
-import { CronExpressionParser } from 'cron-parser';
+import type * as CronParser from 'cron-parser';
 import type { Executor } from '../storage/dialect.js';
 import type { ActionCatalog } from './action-catalog.js';
 import { parsePlaybook, walkSteps, type DefinitionDraft } from './definition/index.js';
 import type { PlaybookDefinition } from './definition/definition-types.js';
+import { lazyRequire } from '../common/lazy-require.js';
+
+/** The cron parser (and the date library it uses), loaded when a schedule is first read (not at start-up). */
+const cronParser = lazyRequire<typeof CronParser>('cron-parser');
 
 /** A problem with a definition, by path (and line, for YAML and JSON text). */
 export interface Problem {
@@ -117,7 +121,8 @@ export async function checkPlaybook(
 
 /** The next time a cron schedule fires after `after`, in its time zone. */
 export function nextScheduledRun(cron: string, timezone: string, after: number): number {
-  return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: timezone })
+  return cronParser()
+    .CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: timezone })
     .next()
     .getTime();
 }

@@ -1,9 +1,13 @@
-import { CronExpressionParser } from 'cron-parser';
+import type * as CronParser from 'cron-parser';
 import { z } from 'zod';
 import { MAX_EXPRESSION_LENGTH } from '../expressions/index.js';
 import { DURATION_LIMITS, formatDuration, parseDuration } from './durations.js';
 import { formatPath, type PathSegment } from './definition-paths.js';
 import { didYouMean, quote, type Problem } from './definition-problems.js';
+import { lazyRequire } from '../../common/lazy-require.js';
+
+/** The cron parser (and the date library it uses), loaded when a schedule is first read (not at start-up). */
+const cronParser = lazyRequire<typeof CronParser>('cron-parser');
 
 /** The authoring format's fields (YAML or JSON), checked with zod; steps are dispatched by kind in definition-steps.ts. */
 
@@ -158,7 +162,7 @@ function checkCron(cron: string, context: z.core.$RefinementCtx<string>): void {
     return;
   }
   try {
-    CronExpressionParser.parse(cron);
+    cronParser().CronExpressionParser.parse(cron);
   } catch (error) {
     context.addIssue({ code: 'custom', message: `${quote(cron)} is not a valid cron: ${(error as Error).message}` });
   }

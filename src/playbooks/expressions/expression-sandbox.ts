@@ -1,10 +1,14 @@
-import jsonata from 'jsonata';
+import type jsonataType from 'jsonata';
+import { lazyRequire } from '../../common/lazy-require.js';
 import type { AstNode } from './expression-ast.js';
 import { MARK, UNSAFE_KEYS, markNodes } from './expression-checks.js';
 import { sandboxError } from './expression-error.js';
 import type { ExpressionLimits } from './expression-limits.js';
 import { isFunctionObject, jsonSizeUpTo } from './expression-result.js';
 import { LinearRegExp } from './linear-regex.js';
+
+/** JSONata, loaded when the first expression is compiled (not at start-up). */
+const jsonata = lazyRequire<typeof jsonataType>('jsonata');
 
 /**
  * JSONata with the sandbox around it. JSONata already reads own properties only and has no way to
@@ -34,7 +38,7 @@ const regexClosures = new WeakSet<object>();
  */
 function builtin(name: string): NativeFunction {
   let found: unknown;
-  const probe = jsonata(`$${name}`);
+  const probe = jsonata()(`$${name}`);
   probe.assign(EXIT_HOOK, (_node: unknown, _input: unknown, _environment: unknown, result: unknown) => {
     found = result;
   });
@@ -46,13 +50,19 @@ function builtin(name: string): NativeFunction {
   return native;
 }
 
-const ORIGINAL = {
-  lookup: builtin('lookup'),
-  pad: builtin('pad'),
-  join: builtin('join'),
-  string: builtin('string'),
-  clone: builtin('clone'),
-};
+type Originals = Record<'lookup' | 'pad' | 'join' | 'string' | 'clone', NativeFunction>;
+let originals: Originals | undefined;
+
+/** The built-ins the sandbox guards, read once, when the first expression is compiled. */
+function originalBuiltins(): Originals {
+  return (originals ??= {
+    lookup: builtin('lookup'),
+    pad: builtin('pad'),
+    join: builtin('join'),
+    string: builtin('string'),
+    clone: builtin('clone'),
+  });
+}
 
 /** The same function with a check before it; parameters are spelled out because JSONata reads them for partial application. */
 function guarded(original: NativeFunction, implementation: NativeImplementation): NativeFunction {
@@ -60,6 +70,7 @@ function guarded(original: NativeFunction, implementation: NativeImplementation)
 }
 
 function guardedFunctions(limits: ExpressionLimits): Record<string, NativeFunction> {
+  const ORIGINAL = originalBuiltins();
   const max = limits.maxStringLength;
   const tooLong = () => sandboxError(`a string would be longer than ${max} characters (the maxStringLength limit)`);
   return {
@@ -136,8 +147,8 @@ function exitHook(marks: WeakMap<object, number>, limits: ExpressionLimits) {
 }
 
 /** Compiles JSONata text into an expression that runs inside the sandbox with the given limits (throws JSONata's syntax errors). */
-export function sandboxedJsonata(text: string, limits: ExpressionLimits): jsonata.Expression {
-  const expression = jsonata(text, {
+export function sandboxedJsonata(text: string, limits: ExpressionLimits): jsonataType.Expression {
+  const expression = jsonata()(text, {
     timeout: limits.timeoutMs,
     stack: limits.maxDepth,
     sequence: limits.maxArrayItems,
