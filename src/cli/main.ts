@@ -11,6 +11,7 @@ import { workerCommand } from './commands/worker.js';
 import { registerPlaybookCommands } from './commands/playbooks.js';
 import { addTask, listTasks, setTaskStatus } from './commands/tasks.js';
 import { applyRules, exportRules, importRules, listRules } from './commands/rules.js';
+import { listRuleRuns, testRule } from './commands/rules-runs.js';
 import { createToken, listTokens, revokeToken } from './commands/tokens.js';
 import { createUser, groupCommand, listUsers, resetPassword, setDisabled } from './commands/users.js';
 import { archiveWorkspace, createWorkspace, grantRoles, listMembers, listWorkspaces } from './commands/workspaces.js';
@@ -157,7 +158,9 @@ export function buildProgram(): Command {
       withClient(program, (client, json) => setTaskStatus(client, incident, task, 'New', json))(),
     );
 
-  const rules = program.command('rules').description('automation rules: Sentinel import/export, rules as code');
+  const rules = program
+    .command('rules')
+    .description('automation rules: Sentinel import/export, rules as code, run logs and dry runs');
   rules
     .command('list')
     .description('list the automation rules in execution order')
@@ -182,6 +185,23 @@ export function buildProgram(): Command {
     .description("create, update and delete rules (matched by name) so the workspace matches <dir>'s YAML files")
     .option('--dry-run', 'print the plan and change nothing')
     .action((dir: string, options) => withClient(program, (client, json) => applyRules(client, dir, options, json))());
+  rules
+    .command('runs <rule>')
+    .description("a rule's run log (by id or name), newest first: where it ran, how it went, actions that did not apply")
+    .option('--limit <n>', 'how many runs (default 50, at most 500)')
+    .action((rule: string, options) => withClient(program, (client, json) => listRuleRuns(client, rule, options, json))());
+  rules
+    .command('test <rule>')
+    .description(
+      'dry run of a saved rule (id or name) or a rule file (YAML or JSON) over existing incidents, newest first: what it would change; changes nothing',
+    )
+    .option('--status <list>', 'only incidents with these statuses (New,Active,Closed)')
+    .option('--severity <list>', 'only incidents with these severities')
+    .option('--tag <list>', 'only incidents with any of these tags')
+    .option('--from <iso>', 'only incidents created at or after this time')
+    .option('--to <iso>', 'only incidents created before this time')
+    .option('--limit <n>', 'how many incidents to try (default 200, at most 1000)')
+    .action((rule: string, options) => withClient(program, (client, json) => testRule(client, rule, options, json))());
 
   registerPlaybookCommands(program, (run, worker) => withClient(program, run, worker));
 

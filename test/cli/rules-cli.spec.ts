@@ -191,4 +191,74 @@ describeEachDialect('vigil rules (local database)', (dialect) => {
     expect(res.stderr).toMatch(/bad\.yaml: actions\.0\.title: /);
     expect(await list()).toEqual(before);
   });
+
+  it("dry-runs a rule file and a saved rule over existing incidents, and shows a rule's run log", async () => {
+    const alert = (id: string, title: string) => ({
+      sourceAlertId: id,
+      title,
+      severity: 'Medium',
+      productName: 'Azure AD Identity Protection',
+      entities: [{ kind: 'Account', accountName: id }],
+    });
+    const alerts = path.join(dir, 'alerts-1.json');
+    fs.writeFileSync(
+      alerts,
+      JSON.stringify({ alerts: [alert('a1', 'Impossible travel for alice'), alert('a2', 'Password spray')] }),
+    );
+    await ok(['ingest', alerts]);
+
+    const code = path.join(dir, 'travel');
+    fs.mkdirSync(code);
+    const file = path.join(code, 'travel.yaml');
+    fs.writeFileSync(
+      file,
+      YAML.stringify({
+        name: 'Tag travel',
+        order: 7,
+        trigger: 'incidentCreated',
+        conditions: [{ type: 'property', property: 'IncidentTitle', operator: 'Contains', values: ['travel'] }],
+        actions: [
+          { type: 'addTags', tags: ['travel-check'] },
+          { type: 'addTask', title: 'Call the user' },
+        ],
+      }),
+    );
+    // A draft from a file: tried on the incidents, nothing saved or changed.
+    const before = await list();
+    const dry = await ok(['rules', 'test', file]);
+    expect(dry).toMatch(/^Tried on \d+ incident\(s\): 1 match\. Nothing was changed\.\n/);
+    expect(dry).toMatch(/Impossible travel for alice\s+tags: \(none\) → travel-check; add task "Call the user"/);
+    const dryJson = JSON.parse(await ok(['--json', 'rules', 'test', file, '--status', 'New', '--limit', '5']));
+    expect(dryJson.matched).toBe(1);
+    expect(dryJson.items[0].tasks).toEqual([{ title: 'Call the user', description: '' }]);
+    expect(await list()).toEqual(before);
+
+    // Saved, it runs on new incidents; its run log names them and how each run went.
+    await ok(['rules', 'apply', code]);
+    expect(await ok(['rules', 'runs', 'Tag travel'])).toBe('"Tag travel" has not run yet.\n');
+    const more = path.join(dir, 'alerts-2.json');
+    fs.writeFileSync(more, JSON.stringify({ alerts: [alert('a3', 'Impossible travel for bob'), alert('a4', 'Malware')] }));
+    await ok(['ingest', more]);
+    const runs = (await ok(['rules', 'runs', 'tag TRAVEL'])).trimEnd().split('\n');
+    expect(runs[0]).toMatch(/^WHEN\s+TRIGGER\s+ON\s+OUTCOME\s+ACTIONS$/);
+    expect(runs.slice(1)).toHaveLength(1);
+    expect(runs[1]).toMatch(/incidentCreated\s+incident \d+\s+applied\s+all applied$/);
+    const runsJson = JSON.parse(await ok(['--json', 'rules', 'runs', 'Tag travel', '--limit', '10']));
+    expect(runsJson.items).toHaveLength(1);
+    expect(runsJson.items[0]).toMatchObject({ ruleName: 'Tag travel', trigger: 'incidentCreated', outcome: 'applied' });
+
+    // The saved rule by name: the incident it already tagged now only gets another task.
+    const saved = JSON.parse(await ok(['--json', 'rules', 'test', 'Tag travel']));
+    expect(saved.matched).toBe(2);
+    const bob = saved.items.find((i: any) => i.incident.title === 'Impossible travel for bob');
+    expect(bob.changes).toEqual([]);
+    expect(bob.results.map((r: any) => r.outcome)).toEqual(['unchanged', 'applied']);
+
+    const missing = await run(['rules', 'runs', 'No such rule']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('no automation rule has the id or name "No such rule"\n');
+    const badLimit = await run(['rules', 'test', 'Tag travel', '--limit', '0']);
+    expect(badLimit.code).toBe(1);
+    expect(badLimit.stderr).toBe('--limit 0: give a whole number from 1 to 1000\n');
+  });
 });
