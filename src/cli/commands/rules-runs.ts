@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
-import YAML from 'yaml';
 import type { FieldChange } from '../../activity/index.js';
 import type { DryRunItem } from '../../automation-rules/rule-dry-run.js';
 import type { RuleRunView } from '../../automation-rules/rule-run-log.js';
-import { ruleInputSchema, type RuleInput, type RuleView } from '../../automation-rules/rule-schemas.js';
+import type { RuleView } from '../../automation-rules/rule-schemas.js';
 import type { Client } from '../client.js';
 import { output, shortTime, table } from '../format.js';
+import { readRuleFile } from './rules.js';
 
 const enc = encodeURIComponent;
 const base = (client: Client) => `/api/v1/workspaces/${enc(client.workspace)}/automation-rules`;
@@ -60,22 +60,6 @@ export async function listRuleRuns(client: Client, ref: string, options: { limit
     ]);
     return page.nextCursor ? `${lines}\n(the ${limit} newest runs; more with --limit, up to 500)` : lines;
   });
-}
-
-/** Reads a rule definition (YAML or JSON) as `vigil rules apply` does; errors name the file and path. */
-async function readRuleFile(file: string): Promise<RuleInput> {
-  let content: unknown;
-  try {
-    content = YAML.parse(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: not valid YAML or JSON: ${(error as Error).message}`);
-  }
-  const parsed = ruleInputSchema.safeParse(content);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${issue.path.join('.') || '(rule)'}: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 async function isFile(ref: string): Promise<boolean> {

@@ -135,26 +135,32 @@ export interface PlanStep {
   definition?: RuleInput;
 }
 
+/** Reads one rule file (YAML, or JSON, which is YAML), validated as the API would; errors name the file and path. */
+export async function readRuleFile(file: string): Promise<RuleInput> {
+  let content: unknown;
+  try {
+    content = YAML.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
+  }
+  const parsed = ruleInputSchema.safeParse(content);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.') || '(rule)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
 /** Reads the rule files (*.yaml, *.yml, *.json) of a directory, validated as the API would; errors name the file and path. */
 export async function readRuleDir(dir: string): Promise<{ file: string; rule: RuleInput }[]> {
   const names = (await fs.readdir(dir)).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
   const rules: { file: string; rule: RuleInput }[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    let content: unknown;
-    try {
-      content = YAML.parse(await fs.readFile(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
-    }
-    const parsed = ruleInputSchema.safeParse(content);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${file}: ${issue.path.join('.') || '(rule)'}: ${issue.message}`);
-    }
-    const twin = rules.find((r) => r.rule.name.toLowerCase() === parsed.data.name.toLowerCase());
-    if (twin) throw new Error(`${file}: ${twin.file} already defines a rule named "${parsed.data.name}"`);
-    rules.push({ file, rule: parsed.data });
+    const rule = await readRuleFile(file);
+    const twin = rules.find((r) => r.rule.name.toLowerCase() === rule.name.toLowerCase());
+    if (twin) throw new Error(`${file}: ${twin.file} already defines a rule named "${rule.name}"`);
+    rules.push({ file, rule });
   }
   return rules;
 }
