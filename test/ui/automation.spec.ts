@@ -238,6 +238,64 @@ describe('web UI: automation rules and analytics rules', () => {
     await screenshot(page, 'automation-rule-editor');
   });
 
+  it("shows a rule's run history: where it ran, and the action that failed and why", async () => {
+    const t = ui.api;
+    const mulder = await createUser(t, { name: 'Fox Mulder', email: 'fox@contoso.example', role: 'Responder' });
+    const created = await t.post(t.ws('/automation-rules'), {
+      name: 'Hand data exfiltration to Mulder',
+      order: 7,
+      trigger: 'incidentCreated',
+      conditions: [prop('IncidentTitle', 'Contains', ['exfiltration'])],
+      actions: [task('Check the upload volume'), { type: 'assignOwner', owner: { email: 'fox@contoso.example' } }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const first = await ingest({ severity: 'Medium', title: 'Data exfiltration to personal cloud storage' });
+    // Mulder leaves the workspace: the rule's owner action now fails, its task still applies.
+    expect((await t.delete(`/api/v1/workspaces/default/members/user/${mulder.id}`)).status).toBe(204);
+    const second = await ingest({ severity: 'Medium', title: 'Exfiltration over DNS' });
+
+    await page.goto(`/w/default/automation/${created.body.id}`);
+    const history = page.getByRole('region', { name: 'Run history' });
+    const newest = history.locator('tbody tr').first();
+    await newest.getByRole('link', { name: `#${second}` }).waitFor();
+    await newest.getByText('Some actions failed').waitFor();
+    await newest.getByText('2. Assign owner: failed — Fox Mulder can no longer own incidents in this workspace').waitFor();
+    const oldest = history.locator('tbody tr').nth(1);
+    await oldest.getByRole('link', { name: `#${first}` }).waitFor();
+    await oldest.getByText('Applied', { exact: true }).waitFor();
+    await oldest.getByText('All 2 actions applied').waitFor();
+    await expect(history.locator('tbody tr').count()).resolves.toBe(2);
+    await history.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'automation-rule-run-history');
+
+    await newest.getByRole('link', { name: `#${second}` }).click();
+    await page.waitForURL(new RegExp(`/incidents/${second}$`));
+  });
+
+  it('asks before leaving a rule with unsaved changes', async () => {
+    const phishing = (await rules()).find((r) => r.name === 'Phishing procedure')!;
+    await page.goto(`/w/default/automation/${phishing.id}`);
+    await page.getByLabel('Name', { exact: true }).fill('Phishing procedure (draft)');
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await dialog.getByText('Your changes to this rule are not saved').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(page.getByLabel('Name', { exact: true }).inputValue()).resolves.toBe('Phishing procedure (draft)');
+
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await page.getByRole('dialog', { name: 'Leave without saving?' }).getByRole('button', { name: 'Discard changes' }).click();
+    await page.waitForURL(/\/w\/default\/automation$/);
+    expect((await rules()).some((r) => r.name === 'Phishing procedure')).toBe(true);
+
+    // Saving leaves without asking.
+    await page.goto(`/w/default/automation/${phishing.id}`);
+    await page.getByLabel('Description', { exact: true }).fill('Purge, reset, tag.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(/\/w\/default\/automation$/);
+    expect((await rules()).find((r) => r.name === 'Phishing procedure')).toBeDefined();
+  });
+
   it('creates an analytics rule grouping alerts by entity kinds', async () => {
     await page.goto('/w/default/settings/analytics-rules');
     await page.getByRole('link', { name: 'Phishing link clicked' }).waitFor();

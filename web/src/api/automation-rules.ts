@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
   Action,
@@ -8,7 +8,7 @@ import type {
   ruleSchema,
   Trigger,
 } from '../../../src/automation-rules/rule-schemas.js';
-import { api, wsPath, type QueryValue } from './client.js';
+import { api, wsPath, type Page, type QueryValue } from './client.js';
 
 export type { Action, ActionType, Condition, RuleInput, Trigger };
 
@@ -26,6 +26,18 @@ export interface DryRunResult {
     playbooks: string[];
     results: unknown[];
   }[];
+}
+
+/** One run of a rule, from its run log: where it ran and what each action did. */
+export interface RuleRun {
+  id: string;
+  incidentId: string | null;
+  incidentNumber: number | null;
+  alertId: string | null;
+  trigger: Trigger;
+  outcome: 'applied' | 'partial' | 'failed' | 'unchanged';
+  results: { index: number; type: ActionType; outcome: 'applied' | 'unchanged' | 'failed' | 'pending'; detail?: string }[];
+  createdAt: string;
 }
 
 /** A problem found while importing, by path in the imported document. */
@@ -59,6 +71,7 @@ export const automationRuleKeys = {
   list: (workspace: string, query: Record<string, QueryValue>) => ['automationRules', workspace, 'list', query] as const,
   one: (workspace: string, rule: string) => ['automationRules', workspace, 'one', rule] as const,
   draft: (workspace: string, incident: number) => ['automationRules', workspace, 'draft', incident] as const,
+  runs: (workspace: string, rule: string) => ['automationRules', workspace, 'runs', rule] as const,
 };
 
 /** The workspace's rules in execution order, filtered by trigger, action type, analytics rule or name. */
@@ -76,6 +89,20 @@ export function useAutomationRule(workspace: string, rule: string | undefined) {
     queryFn: ({ signal }) =>
       api.get<AutomationRule>(wsPath(workspace, `/automation-rules/${encodeURIComponent(rule!)}`), { signal }),
     enabled: Boolean(rule),
+  });
+}
+
+/** A rule's run log, newest first, a page at a time ("Load more"). */
+export function useRuleRuns(workspace: string, rule: string, pageSize = 25) {
+  return useInfiniteQuery({
+    queryKey: automationRuleKeys.runs(workspace, rule),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<RuleRun>>(wsPath(workspace, `/automation-rules/${encodeURIComponent(rule)}/runs`), {
+        query: { limit: pageSize, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   useAutomationRule,
@@ -14,11 +14,13 @@ import { PageHeader } from '../app/Layout.js';
 import { useWorkspaceId, wsUrl } from '../app/workspace.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { fieldError } from '../ui/errors.js';
+import { useUnsavedChangesGuard } from '../ui/unsaved-changes.js';
 import { formatTime, actorLabel } from '../ui/format.js';
 import { ActionList } from './ActionList.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
 import { draftFrom, emptyDraft, problemsOf, toRuleInput, type RuleDraft } from './draft.js';
 import { DryRunPanel } from './DryRunPanel.js';
+import { RunHistory } from './RunHistory.js';
 import { LIMITS, TRIGGER_LABELS } from './labels.js';
 import { ScopePicker } from './ScopePicker.js';
 import './automation.css';
@@ -79,10 +81,16 @@ function RuleForm({
   const allowed = can(me.data, workspace, 'rules.write');
   const problems = problemsOf(save.error);
   const set = <K extends keyof RuleDraft>(field: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [field]: value }));
+  const initialText = useMemo(() => JSON.stringify(initial), [initial]);
+  const dirty = JSON.stringify(draft) !== initialText;
+  const guard = useUnsavedChangesGuard(dirty, saved ? 'this rule' : 'the new rule');
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     const input = toRuleInput(draft);
-    const done = () => navigate(wsUrl(workspace, '/automation'));
+    const done = () => {
+      guard.release();
+      navigate(wsUrl(workspace, '/automation'));
+    };
     if (saved) update.mutate({ rule: saved, changes: input }, { onSuccess: done });
     else create.mutate(input, { onSuccess: done });
   };
@@ -209,7 +217,9 @@ function RuleForm({
         <aside>
           <DryRunPanel workspace={workspace} draft={draft} />
         </aside>
+        {saved && <RunHistory workspace={workspace} ruleId={saved.id} />}
       </div>
+      {guard.dialog}
     </>
   );
 }
