@@ -301,6 +301,11 @@ describe('web UI: automation rules and analytics rules', () => {
     await page.getByRole('link', { name: 'Phishing link clicked' }).waitFor();
     await page.getByRole('link', { name: '+ Create analytics rule' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Brute force against VPN');
+    // Leaving the unsaved form asks first; Cancel keeps it.
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await leave.getByText('Your changes to the new analytics rule are not saved').waitFor();
+    await leave.getByRole('button', { name: 'Cancel' }).click();
     await page.getByLabel('Severity').selectOption('High');
     await page.getByLabel('Group alerts that match the selected entity kinds and custom details').check();
     await page.getByLabel('Account', { exact: true }).check();

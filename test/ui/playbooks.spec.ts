@@ -175,6 +175,27 @@ describe('web UI: playbooks, runs, connections and approvals', () => {
     expect(comments).toContain('Triage: 0 entities on this incident.');
   });
 
+  it('keeps an unsaved edit across tabs and asks before leaving the playbook', async () => {
+    const saved = (await ui.api.get(ui.api.ws('/playbooks/Triage note'))).body;
+    await page.goto(`/w/default/playbooks/${saved.id}`);
+    const editor = page.getByLabel('Playbook YAML');
+    const edited = saved.source.replace('Triage note', 'Triage note (draft)');
+    await editor.fill(edited);
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByRole('tab', { name: 'Definition' }).click();
+    await expect(editor.inputValue()).resolves.toBe(edited);
+
+    await page.getByRole('link', { name: 'All playbooks' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await dialog.getByText('Your changes to this playbook are not saved').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(editor.inputValue()).resolves.toBe(edited);
+    await page.getByRole('link', { name: 'All playbooks' }).click();
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
+    await page.waitForURL(/\/w\/default\/playbooks$/);
+    expect((await ui.api.get(ui.api.ws('/playbooks/Triage note'))).body.version).toBe(saved.version);
+  });
+
   it('answers an approval in the inbox and the waiting run resumes', async () => {
     const made = await ui.api.post(ui.api.ws('/playbooks'), { source: approvalPlaybook });
     expect(made.status).toBe(201);

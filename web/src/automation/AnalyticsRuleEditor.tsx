@@ -14,6 +14,7 @@ import { can, useMe } from '../api/session.js';
 import { PageHeader } from '../app/Layout.js';
 import { useWorkspaceId, wsUrl } from '../app/workspace.js';
 import { fieldError } from '../ui/errors.js';
+import { useUnsavedChangesGuard } from '../ui/unsaved-changes.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { GROUPING_LABELS, lookbackText, type Grouping } from './grouping.js';
 import { ValuesInput } from './ValuesInput.js';
@@ -60,6 +61,11 @@ function AnalyticsRuleForm({ workspace, saved }: { workspace: string; saved?: An
         }
       : NEW_RULE,
   );
+  const [initialText] = useState(() => JSON.stringify(form));
+  const guard = useUnsavedChangesGuard(
+    JSON.stringify(form) !== initialText,
+    saved ? 'this analytics rule' : 'the new analytics rule',
+  );
   const playbooks = usePlaybookList(workspace, { trigger: 'alert' });
   const create = useCreateAnalyticsRule(workspace);
   const update = useUpdateAnalyticsRule(workspace);
@@ -70,7 +76,10 @@ function AnalyticsRuleForm({ workspace, saved }: { workspace: string; saved?: An
   const toggle = (list: string[], item: string, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const done = () => navigate(wsUrl(workspace, '/settings/analytics-rules'));
+    const done = () => {
+      guard.release();
+      navigate(wsUrl(workspace, '/settings/analytics-rules'));
+    };
     if (saved) update.mutate({ rule: saved, changes: form }, { onSuccess: done });
     else create.mutate(form, { onSuccess: done });
   };
@@ -224,6 +233,7 @@ function AnalyticsRuleForm({ workspace, saved }: { workspace: string; saved?: An
           </fieldset>
         </form>
       </div>
+      {guard.dialog}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { useCreatePlaybook, useSavePlaybook, type PlaybookDetail } from '../api/playbooks.js';
 import { wsUrl } from '../app/workspace.js';
 import { ErrorNotice } from '../ui/feedback.js';
+import { useUnsavedChangesGuard } from '../ui/unsaved-changes.js';
 import { FlowGraph } from './FlowGraph.js';
 import { useSourceProblems } from './useSourceProblems.js';
 import { YamlEditor } from './YamlEditor.js';
@@ -43,13 +44,27 @@ export function PlaybookEditor({
   const navigate = useNavigate();
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
   const dirty = source !== (playbook?.source ?? STARTER_SOURCE) || !playbook;
+  // What was last saved from here: the page's playbook catches up a moment after a save.
+  const [lastSaved, setLastSaved] = useState(playbook?.source ?? STARTER_SOURCE);
+  const guard = useUnsavedChangesGuard(mayWrite && source !== lastSaved && source !== playbook?.source, 'this playbook');
   const mutation = playbook ? save : create;
   const onSave = () => {
     setSavedVersion(null);
-    if (playbook) save.mutate({ playbook, source }, { onSuccess: (saved) => setSavedVersion(saved.version) });
+    const saving = source;
+    if (playbook)
+      save.mutate(
+        { playbook, source },
+        {
+          onSuccess: (saved) => {
+            setSavedVersion(saved.version);
+            setLastSaved(saving);
+          },
+        },
+      );
     else
       create.mutate(source, {
         onSuccess: (created) => {
+          guard.release();
           onCreated?.(created);
           navigate(wsUrl(workspace, `/playbooks/${created.id}`), { state: { webhookUrl: created.webhook?.url ?? null } });
         },
@@ -57,6 +72,7 @@ export function PlaybookEditor({
   };
   return (
     <div className="editor-layout">
+      {guard.dialog}
       <div className="editor-column stack">
         <div className="row editor-toolbar">
           <CheckStatus checking={check.checking} valid={check.valid} count={check.problems.length} />

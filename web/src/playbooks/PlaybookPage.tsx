@@ -83,9 +83,10 @@ function PlaybookScreen({ workspace, playbook }: { workspace: string; playbook: 
         </div>
         <Tabs tabs={TABS} current={tab} onChange={setTab} label="Playbook" />
         <div role="tabpanel" aria-label={TABS.find((t) => t.id === tab)!.label}>
-          {tab === 'definition' && (
+          {/* Kept mounted on the other tabs, so an unsaved edit is still there on coming back. */}
+          <div hidden={tab !== 'definition'}>
             <PlaybookEditor key={playbook.id} workspace={workspace} playbook={playbook} mayWrite={mayWrite} />
-          )}
+          </div>
           {tab === 'runs' && <RunTable workspace={workspace} playbook={playbook.id} />}
           {tab === 'versions' && <VersionsPanel workspace={workspace} playbook={playbook} />}
         </div>
