@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, signIn, startUiHarness, type UiHarness } from '../support/browser.js';
+import { alert } from '../support/fixtures.js';
 
 const RITA = { email: 'rita@example.test', name: 'Rita Responder', password: 'rita chooses a long password' };
 
@@ -190,5 +191,64 @@ describe('settings screens', () => {
     const ritaTabs = await rita.getByRole('navigation', { name: 'Settings sections' }).getByRole('link').allTextContents();
     expect(ritaTabs).not.toContain('Users');
     expect(ritaTabs).not.toContain('Groups');
+  }, 60_000);
+
+  it('shows the workspace audit log filtered by who made the change, kind and field, with the filters in the address', async () => {
+    const t = ui.api;
+    const rule = await t.post(t.ws('/automation-rules'), {
+      name: 'Tag VPN alerts',
+      order: 1,
+      trigger: 'incidentCreated',
+      conditions: [{ type: 'property', property: 'IncidentTitle', operator: 'Contains', values: ['VPN'] }],
+      actions: [{ type: 'addTags', tags: ['vpn'] }],
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    const ingested = await t.post(t.ws('/alerts'), { alerts: [alert({ title: 'VPN brute force', severity: 'Medium' })] });
+    expect(ingested.status).toBe(201);
+    const number = ingested.body.results[0].incidentNumber as number;
+    const incident = await t.get(t.ws(`/incidents/${number}`));
+    const patched = await t.patch(
+      t.ws(`/incidents/${number}`),
+      { severity: 'High' },
+      { headers: { 'if-match': incident.body.etag } },
+    );
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect((await t.post(t.ws(`/incidents/${number}/comments`), { message: 'Checked the VPN logs.' })).status).toBe(201);
+
+    const page = await ui.newPage();
+    await signIn(page);
+    await page.goto('/w/default/settings');
+    await openTab(page, 'Audit log');
+    const log = page.getByRole('table', { name: 'Audit log' });
+    const rowOf = (text: string | RegExp) => log.locator('tbody tr').filter({ hasText: text });
+    await rowOf('Severity Medium → High')
+      .getByRole('link', { name: `#${number}` })
+      .waitFor();
+    await rowOf('Checked the VPN logs.').waitFor();
+
+    // Only automation: the rule's tag, linked to the rule; the person's change and comment are gone.
+    await page.getByLabel('Changed by').selectOption('automation');
+    await page.waitForURL(/\/settings\/audit\?actor=automation$/);
+    await rowOf(/Tags: (added )?vpn/)
+      .getByRole('link', { name: 'Automation rule: Tag VPN alerts' })
+      .waitFor();
+    await rowOf('Severity Medium → High').waitFor({ state: 'detached' });
+    await expect(rowOf('Checked the VPN logs.').count()).resolves.toBe(0);
+    await screenshot(page, 'settings-audit-log');
+
+    // The address carries the filters: people's severity changes only.
+    await page.goto('/w/default/settings/audit?actor=user&field=severity');
+    await rowOf('Severity Medium → High').waitFor();
+    await expect(page.getByLabel('Field').inputValue()).resolves.toBe('severity');
+    await expect(log.locator('tbody tr').count()).resolves.toBe(1);
+    await page.getByLabel('Field').selectOption('');
+    await page.getByLabel('Entries').selectOption('comments');
+    await rowOf('Checked the VPN logs.').waitFor();
+    await expect(log.locator('tbody tr').count()).resolves.toBe(1);
+
+    // A day range before anything happened matches nothing.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('To', { exact: true }).fill('2020-01-01');
+    await page.getByText('No entries match these filters').waitFor();
   }, 60_000);
 });

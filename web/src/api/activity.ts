@@ -27,3 +27,26 @@ export function useIncidentActivity(workspace: string, number: number, filter: A
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
+
+/** The audit log's filters (all optional): who, what kind of entry, which field, and when. */
+export type AuditFilter = {
+  actorType?: string[];
+  kind?: 'changes' | 'comments';
+  field?: string;
+  since?: string;
+  until?: string;
+};
+
+/** The workspace's activity across incidents, newest first, a page at a time ("Load more"). */
+export function useWorkspaceActivity(workspace: string, filter: AuditFilter, pageSize = 50) {
+  return useInfiniteQuery({
+    queryKey: ['audit', workspace, filter],
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<ActivityEntry>>(wsPath(workspace, '/activity'), {
+        query: { ...filter, limit: pageSize, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { AuditLogPage } from './audit/AuditLogPage.js';
 import { GroupsPage } from './groups/GroupsPage.js';
 import { MembersPage } from './members/MembersPage.js';
 import { NotificationRulesPage } from './notifications/NotificationRulesPage.js';
@@ -21,6 +22,7 @@ export const settingsRoutes: RouteObject[] = [
       { path: 'settings/users', element: <UsersPage /> },
       { path: 'settings/notifications', element: <NotificationRulesPage /> },
       { path: 'settings/webhooks', element: <WebhooksPage /> },
+      { path: 'settings/audit', element: <AuditLogPage /> },
     ],
   },
 ];

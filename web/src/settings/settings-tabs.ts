@@ -20,6 +20,7 @@ export const SETTINGS_TABS: SettingsTab[] = [
   { path: 'analytics-rules', label: 'Analytics rules', visible: (me, ws) => can(me, ws, 'rules.read') },
   { path: 'notifications', label: 'Notifications', visible: (me, ws) => can(me, ws, 'rules.read') },
   { path: 'webhooks', label: 'Webhooks', visible: (me, ws) => can(me, ws, 'playbooks.read') },
+  { path: 'audit', label: 'Audit log', visible: (me, ws) => can(me, ws, 'incidents.read') },
 ];
 
 /** The tabs the caller may see in a workspace. */
