@@ -323,4 +323,36 @@ describe('web UI: automation rules and analytics rules', () => {
     });
     expect(list[0].playbookIds).toHaveLength(1);
   });
+  // Last: it adds 500 analytics rules to the workspace.
+  it('pages and searches many analytics rules; the rule editor finds one beyond the first 500', async () => {
+    const t = ui.api;
+    for (let i = 0; i < 500; i += 1) {
+      const res = await t.post(t.ws('/analytics-rules'), { name: `Bulk detection ${String(i).padStart(3, '0')}` });
+      expect(res.status).toBe(201);
+    }
+    await page.goto('/w/default/settings/analytics-rules');
+    const table = page.getByRole('table');
+    await page.getByRole('status').filter({ hasText: '100+ rules' }).waitFor();
+    await expect(table.locator('tbody tr').count()).resolves.toBe(100);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByRole('status').filter({ hasText: '200+ rules' }).waitFor();
+
+    await page.getByLabel('Search analytics rules').fill('detection 42');
+    await page.waitForURL(/\/settings\/analytics-rules\?q=detection\+42$/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^10 rules$/ }) // 420–429
+      .waitFor();
+    await table.getByRole('link', { name: 'Bulk detection 420' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    await page.getByLabel('Search analytics rules').fill('no such detection');
+    await page.getByText('No analytics rule matches “no such detection”').waitFor();
+
+    // "Ransomware behavior detected" sorts after the first 500 names: the picker asks the server.
+    await page.goto('/w/default/automation/new');
+    await page.getByLabel('Only these:').check();
+    await page.getByLabel('Filter analytics rules').fill('ransomware');
+    await page.getByLabel('Ransomware behavior detected').waitFor();
+    await expect(page.locator('.scope-list li').count()).resolves.toBe(1);
+  }, 60_000);
 });

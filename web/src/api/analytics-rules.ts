@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { analyticsRuleSchema } from '../../../src/analytics-rules/analytics-rule-schemas.js';
 import { api, wsPath, type Page } from './client.js';
@@ -10,6 +11,7 @@ export type AnalyticsRule = z.output<typeof analyticsRuleSchema>;
 export const analyticsRuleKeys = {
   all: (workspace: string) => ['analyticsRules', workspace] as const,
   list: (workspace: string, q: string) => ['analyticsRules', workspace, 'list', q] as const,
+  pages: (workspace: string, q: string) => ['analyticsRules', workspace, 'pages', q] as const,
   one: (workspace: string, rule: string) => ['analyticsRules', workspace, 'one', rule] as const,
 };
 
@@ -20,6 +22,41 @@ export function useAnalyticsRuleList(workspace: string, q = '') {
     queryFn: ({ signal }) =>
       api.get<Page<AnalyticsRule>>(wsPath(workspace, '/analytics-rules'), { query: { q, limit: 500 }, signal }),
     staleTime: 60_000,
+  });
+}
+
+/**
+ * Analytics rules whose names contain `text`, for pickers: the workspace's first 500 are filtered
+ * in the browser; when the workspace has more, the server is asked (a moment after typing stops).
+ */
+export function useAnalyticsRuleMatches(workspace: string, text: string) {
+  const all = useAnalyticsRuleList(workspace);
+  const needle = text.trim();
+  const [asked, setAsked] = useState(needle);
+  useEffect(() => {
+    const timer = setTimeout(() => setAsked(needle), 250);
+    return () => clearTimeout(timer);
+  }, [needle]);
+  const truncated = Boolean(all.data?.nextCursor);
+  const searched = useAnalyticsRuleList(workspace, truncated ? asked : '');
+  const source = truncated && asked ? searched : all;
+  const lower = needle.toLowerCase();
+  const items = (source.data?.items ?? []).filter((r) => r.name.toLowerCase().includes(lower));
+  return { all, items, truncated, isPending: all.isPending || source.isPending, error: all.error ?? searched.error };
+}
+
+/** The analytics rules settings list: by name, matching `q`, a page at a time ("Load more"). */
+export function useAnalyticsRulePages(workspace: string, q: string, pageSize = 100) {
+  return useInfiniteQuery({
+    queryKey: analyticsRuleKeys.pages(workspace, q),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<AnalyticsRule>>(wsPath(workspace, '/analytics-rules'), {
+        query: { q: q || undefined, limit: pageSize, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,5 +1,6 @@
-import { Link } from 'react-router-dom';
-import { useAnalyticsRuleList } from '../api/analytics-rules.js';
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { useAnalyticsRulePages } from '../api/analytics-rules.js';
 import { usePlaybookList } from '../api/playbooks.js';
 import { can, useMe } from '../api/session.js';
 import { PageHeader } from '../app/Layout.js';
@@ -14,11 +15,20 @@ import './automation.css';
 export function AnalyticsRulesPage() {
   const workspace = useWorkspaceId();
   const me = useMe();
-  const rules = useAnalyticsRuleList(workspace);
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const [typed, setTyped] = useState(q);
+  // The search applies a moment after typing stops, and lives in the address (shareable, kept on Back).
+  useEffect(() => {
+    if (typed.trim() === q) return;
+    const timer = setTimeout(() => setParams(typed.trim() ? { q: typed.trim() } : {}, { replace: true }), 250);
+    return () => clearTimeout(timer);
+  }, [typed, q, setParams]);
+  const rules = useAnalyticsRulePages(workspace, q);
   const playbooks = usePlaybookList(workspace, { trigger: 'alert' });
   const playbookName = (id: string) => playbooks.data?.items.find((p) => p.id === id)?.name ?? id;
   const canWrite = can(me.data, workspace, 'rules.write');
-  const items = rules.data?.items ?? [];
+  const items = rules.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
       <PageHeader title="Analytics rules">
@@ -36,9 +46,26 @@ export function AnalyticsRulesPage() {
           Alerts name the detection that raised them; each analytics rule says how its alerts are grouped into incidents and which
           playbooks run on each alert. Rules an alert names for the first time are created automatically.
         </p>
+        <div className="toolbar">
+          <input
+            type="search"
+            aria-label="Search analytics rules"
+            placeholder="Search by name…"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          {rules.data && (
+            <span className="muted" role="status">
+              {items.length === 0 ? '' : `${items.length}${rules.hasNextPage ? '+' : ''} rule${items.length === 1 ? '' : 's'}`}
+            </span>
+          )}
+        </div>
         {rules.isPending && <Loading />}
         <ErrorNotice error={rules.error} onRetry={() => void rules.refetch()} />
-        {rules.data && items.length === 0 && (
+        {rules.data && items.length === 0 && q && (
+          <EmptyState title={`No analytics rule matches “${q}”`}>Try part of the name.</EmptyState>
+        )}
+        {rules.data && items.length === 0 && !q && (
           <EmptyState title="No analytics rules yet">
             They appear when alerts name their detection (analyticsRuleName or analyticsRuleId), or create one to set its grouping
             first.
@@ -90,6 +117,11 @@ export function AnalyticsRulesPage() {
               ))}
             </tbody>
           </table>
+        )}
+        {rules.hasNextPage && (
+          <button type="button" onClick={() => void rules.fetchNextPage()} disabled={rules.isFetchingNextPage}>
+            {rules.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          </button>
         )}
       </div>
     </>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useAnalyticsRuleList } from '../api/analytics-rules.js';
+import { useAnalyticsRuleMatches } from '../api/analytics-rules.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 
 /** Which analytics rules a rule applies to: all of them, or those picked by name. */
@@ -15,8 +15,8 @@ export function ScopePicker({
   onChange: (ids: string[] | null) => void;
 }) {
   const [filter, setFilter] = useState('');
-  const rules = useAnalyticsRuleList(workspace);
-  const items = (rules.data?.items ?? []).filter((r) => r.name.toLowerCase().includes(filter.trim().toLowerCase()));
+  const rules = useAnalyticsRuleMatches(workspace, filter);
+  const { items } = rules;
   const chosen = value ?? [];
   const toggle = (id: string, on: boolean) => onChange(on ? [...chosen, id] : chosen.filter((x) => x !== id));
   return (
@@ -39,8 +39,8 @@ export function ScopePicker({
             onChange={(e) => setFilter(e.target.value)}
           />
           {rules.isPending && <Loading />}
-          <ErrorNotice error={rules.error} onRetry={() => void rules.refetch()} />
-          {rules.data && rules.data.items.length === 0 && (
+          <ErrorNotice error={rules.error} onRetry={() => void rules.all.refetch()} />
+          {rules.all.data && rules.all.data.items.length === 0 && (
             <p className="muted">
               No analytics rules yet: they appear when alerts name them, or under Settings → Analytics rules.
             </p>

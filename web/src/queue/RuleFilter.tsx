@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useAnalyticsRuleList } from '../api/analytics-rules.js';
+import { useAnalyticsRuleMatches } from '../api/analytics-rules.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { CheckboxList, FilterMenu, summarize } from './FilterMenu.js';
 
@@ -14,15 +14,16 @@ export function RuleFilter({
   onChange: (selected: string[]) => void;
 }) {
   const [text, setText] = useState('');
-  const rules = useAnalyticsRuleList(workspace);
-  const items = rules.data?.items ?? [];
-  const name = (id: string) => items.find((r) => r.id === id)?.name ?? id;
-  const shown = items.filter((r) => selected.includes(r.id) || r.name.toLowerCase().includes(text.trim().toLowerCase()));
+  const rules = useAnalyticsRuleMatches(workspace, text);
+  const items = rules.all.data?.items ?? [];
+  const name = (id: string) => items.find((r) => r.id === id)?.name ?? rules.items.find((r) => r.id === id)?.name ?? id;
+  const chosen = items.filter((r) => selected.includes(r.id) && !rules.items.some((m) => m.id === r.id));
+  const shown = [...chosen, ...rules.items];
   return (
     <FilterMenu label="Analytics rule" summary={summarize(selected, name)} active={selected.length > 0} wide>
       {rules.isPending && <Loading label="Loading analytics rules…" />}
-      <ErrorNotice error={rules.error} what="analytics rule list" onRetry={() => void rules.refetch()} />
-      {rules.data && items.length === 0 && <span className="muted">This workspace has no analytics rules yet.</span>}
+      <ErrorNotice error={rules.error} what="analytics rule list" onRetry={() => void rules.all.refetch()} />
+      {rules.all.data && items.length === 0 && <span className="muted">This workspace has no analytics rules yet.</span>}
       {items.length > 8 && (
         <input
           aria-label="Find an analytics rule"
