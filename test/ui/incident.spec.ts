@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alert } from '../support/fixtures.js';
@@ -229,6 +230,41 @@ describe('web UI: incident page', () => {
     await again.waitFor({ state: 'detached' });
     expect(await get('')).toMatchObject({ status: 'Closed', classification: 'FalsePositive', classificationComment: null });
   }, 90_000);
+
+  it('reports tasks per title, the closed incident still holding an open task, and downloads the CSV', async () => {
+    const page = await ui.newPage();
+    await signIn(page);
+    await page.goto('/w/default/incidents');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+    await page.waitForURL(/\/w\/default\/reports\/tasks$/);
+    const table = page.getByRole('table', { name: 'Tasks by title' });
+    const auto = table.locator('tbody tr').filter({ hasText: AUTO_TASK });
+    // The rule's task was completed and re-opened: open, and on an incident that is now closed.
+    await expect.poll(async () => (await auto.locator('td').allTextContents()).slice(1, 5)).toEqual(['1', '0', '1', '1']);
+    await table.locator('tbody tr').filter({ hasText: OWN_TASK }).waitFor();
+    const leftOpen = page.getByRole('region', { name: 'Closed incidents with open tasks' });
+    await leftOpen.getByRole('link', { name: new RegExp(`^#${number} `) }).waitFor();
+    const open = (await tasks()).filter((t) => t.status !== 'Completed').length;
+    expect(open).toBeGreaterThan(0);
+    await leftOpen.getByText(`${open} open task${open === 1 ? '' : 's'}`, { exact: false }).waitFor();
+    await screenshot(page, 'task-report');
+
+    // Only what automation added; the filter is in the address.
+    await page.getByLabel('Added by').selectOption('automationRule');
+    await page.waitForURL(/\?by=automationRule$/);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    await auto.waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toMatch(/^"title","created","completed","open",/);
+    expect(csv).toContain(AUTO_TASK);
+    expect(csv).not.toContain(OWN_TASK);
+    await page.close();
+  });
 
   it('says when someone else changed the incident since the page loaded, and reloads it', async () => {
     const page = await ui.newPage();

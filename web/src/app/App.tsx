@@ -9,6 +9,7 @@ import { automationRoutes } from '../automation/routes.js';
 import { incidentRoutes } from '../incident/routes.js';
 import { playbookRoutes, globalPlaybookRoutes } from '../playbooks/routes.js';
 import { globalQueueRoutes, queueRoutes } from '../queue/routes.js';
+import { reportRoutes } from '../reports/routes.js';
 import { settingsRoutes } from '../settings/routes.js';
 import { ErrorNotice, EmptyState, Loading } from '../ui/feedback.js';
 import { GlobalLayout, WorkspaceLayout } from './Layout.js';
@@ -62,6 +63,7 @@ const routes: RouteObject[] = [
           ...incidentRoutes,
           ...automationRoutes,
           ...playbookRoutes,
+          ...reportRoutes,
           ...settingsRoutes,
           { path: '*', element: <NotFound /> },
         ],

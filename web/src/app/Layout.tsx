@@ -12,6 +12,7 @@ const NAV = [
   { path: '/runs', label: 'Playbook runs' },
   { path: '/approvals', label: 'Approvals' },
   { path: '/connections', label: 'Connections' },
+  { path: '/reports', label: 'Reports' },
   { path: '/settings', label: 'Settings' },
 ];
 
