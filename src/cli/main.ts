@@ -8,12 +8,14 @@ import { exportIncident } from './commands/incident-export.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
+import { registerNotificationCommands } from './commands/notifications.js';
 import { registerPlaybookCommands } from './commands/playbooks.js';
 import { addTask, listTasks, setTaskStatus } from './commands/tasks.js';
 import { applyRules, exportRules, importRules, listRules } from './commands/rules.js';
 import { listRuleRuns, testRule } from './commands/rules-runs.js';
 import { createToken, listTokens, revokeToken } from './commands/tokens.js';
 import { createUser, groupCommand, listUsers, resetPassword, setDisabled } from './commands/users.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { archiveWorkspace, createWorkspace, grantRoles, listMembers, listWorkspaces } from './commands/workspaces.js';
 
 interface GlobalOptions {
@@ -204,6 +206,8 @@ export function buildProgram(): Command {
     .action((rule: string, options) => withClient(program, (client, json) => testRule(client, rule, options, json))());
 
   registerPlaybookCommands(program, (run, worker) => withClient(program, run, worker));
+  registerWebhookCommands(program, (run) => withClient(program, run));
+  registerNotificationCommands(program, (run) => withClient(program, run));
 
   const tokens = program.command('tokens').description('API tokens for scripts and alert sources');
   tokens
