@@ -6,40 +6,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { describeEachDialect } from '../support/test-app.js';
-import { runNode } from '../support/processes.js';
+import { runCli } from '../support/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = path.resolve(ROOT, 'test/fixtures/corpus/sentinel/automation-rules');
 const SPEC = path.join(CORPUS, 'spec-2024-09-01-AutomationRules_CreateOrUpdate.json');
 const QUICKSTART = path.join(CORPUS, 'quickstart-sentinel-automation-rule-azuredeploy.json');
-// Runs the CLI's main() from source (through tsx) as bin/vigil.js does.
-const RUNNER =
-  "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))" +
-  '.catch((e) => { process.stderr.write(`${e?.message ?? e}\\n`); process.exitCode = 1; })';
 const ARM =
   '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/myWorkspace/providers/Microsoft.SecurityInsights/alertRules';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of [
-    'DATABASE_URL',
-    'TEST_DATABASE_URL',
-    'VIGIL_URL',
-    'VIGIL_TOKEN',
-    'VIGIL_WORKSPACE',
-    'PORT',
-    'HOST',
-    'DATA_DIR',
-  ])
-    delete env[key];
-  return env;
-}
 
 describeEachDialect('vigil rules (local database)', (dialect) => {
   let dir: string;
@@ -49,11 +23,7 @@ describeEachDialect('vigil rules (local database)', (dialect) => {
       ? { DATABASE_URL: database.target.url }
       : { DATA_DIR: path.dirname(database.target.file) };
 
-  const run = (args: string[]): Promise<CliResult> =>
-    runNode(['--import', 'tsx', '-e', RUNNER], {
-      cwd: ROOT,
-      env: { ...baseEnv(), ...env(), CLI_ARGS: JSON.stringify(args), LOG_LEVEL: 'silent' },
-    });
+  const run = (args: string[]) => runCli(args, env());
   const ok = async (args: string[]) => {
     const res = await run(args);
     expect(res.stderr, `vigil ${args.join(' ')}`).toBe('');

@@ -1,41 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alert } from '../support/fixtures.js';
-import { runNode } from '../support/processes.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Runs the CLI's main() from source (through tsx) as bin/vigil.js does: an error escaping main()
-// is printed as its message with exit code 1.
-const RUNNER =
-  "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))" +
-  '.catch((e) => { process.stderr.write(`${e?.message ?? e}\\n`); process.exitCode = 1; })';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_WORKSPACE', 'PORT', 'HOST'])
-    delete env[key];
-  return env;
-}
+import { runCli } from '../support/cli.js';
 
 describe('vigil tasks (local database)', () => {
   let dir: string;
   let dataDir: string;
 
-  const run = (args: string[], input = ''): Promise<CliResult> =>
-    runNode(['--import', 'tsx', '-e', RUNNER], {
-      cwd: ROOT,
-      env: { ...baseEnv(), CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-      input: input,
-    });
+  const run = (args: string[], input = '') => runCli(args, { DATA_DIR: dataDir }, input);
   const ok = async (args: string[]) => {
     const res = await run(args);
     expect(res.stderr, `vigil ${args.join(' ')}`).toBe('');

@@ -1,35 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startFakeServer, startSmtpSink, text, type FakeServer, type SmtpSink } from '../support/fakes/index.js';
 import { describeEachDialect } from '../support/test-app.js';
-import { runNode } from '../support/processes.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Runs the CLI's main() from source (through tsx) as bin/vigil.js does.
-const RUNNER =
-  "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))" +
-  '.catch((e) => { process.stderr.write(`${e?.message ?? e}\\n`); process.exitCode = 1; })';
-
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of [
-    'DATABASE_URL',
-    'TEST_DATABASE_URL',
-    'VIGIL_URL',
-    'VIGIL_TOKEN',
-    'VIGIL_WORKSPACE',
-    'PORT',
-    'HOST',
-    'DATA_DIR',
-  ])
-    delete env[key];
-  return env;
-}
+import { runCli } from '../support/cli.js';
 
 describeEachDialect('vigil webhooks and vigil notifications (local database)', (dialect) => {
   let dir: string;
@@ -44,11 +21,7 @@ describeEachDialect('vigil webhooks and vigil notifications (local database)', (
     SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     SMTP_FROM: 'Vigil <vigil@contoso.example>',
   });
-  const run = (args: string[]) =>
-    runNode(['--import', 'tsx', '-e', RUNNER], {
-      cwd: ROOT,
-      env: { ...baseEnv(), ...env(), CLI_ARGS: JSON.stringify(args), LOG_LEVEL: 'silent' },
-    });
+  const run = (args: string[]) => runCli(args, env());
   const ok = async (args: string[]) => {
     const res = await run(args);
     expect(res.stderr, `vigil ${args.join(' ')}`).toBe('');
