@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { SEVERITY_RANK, type Severity } from '../common/enums.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { searchWords, type Dialect, type Executor } from '../storage/dialect.js';
+import { searchWords, type Dialect, type Executor, type TextSearchPlan } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { incidentFromRow, type IncidentRecord } from './incident-model.js';
 import type { IncidentCounts, IncidentSort } from './incident-schemas.js';
@@ -60,6 +60,7 @@ function applyFilter(
   filter: QueueFilter,
   dialect: Dialect,
   style: MembershipStyle = 'probe',
+  textPlan?: TextSearchPlan,
 ): IncidentQuery {
   let q =
     filter.workspaceIds.length === 1
@@ -106,7 +107,7 @@ function applyFilter(
     const words = searchWords(text);
     // Words go through the full-text index; a search of only symbols ("%") falls back to a scan.
     q = words.length
-      ? q.where(dialect.incidentTextSearch(words))
+      ? q.where(dialect.incidentTextSearch(words, textPlan))
       : q.where((eb) =>
           eb.or([dialect.containsInsensitive(eb.ref('title'), text), dialect.containsInsensitive(eb.ref('description'), text)]),
         );
@@ -119,6 +120,20 @@ function applyFilter(
   return q;
 }
 
+/**
+ * Up to this many text-index matches, a page fetches and sorts just those (read once, ~2 ms for a
+ * few hundred); from it on, the page walks its sort index and tests each incident (a word in 1 of 8
+ * of a million incidents: ~15–25 ms, where sorting every match took ~500 ms).
+ */
+const FEW_TEXT_MATCHES = 2_000;
+
+/** How the page should use the text index, where the dialect plans it. */
+async function planTextSearch(db: Executor, dialect: Dialect, filter: QueueFilter): Promise<TextSearchPlan | undefined> {
+  const words = filter.text ? searchWords(filter.text) : [];
+  if (words.length === 0 || !dialect.textSearchPlan) return undefined;
+  return dialect.textSearchPlan(db, words, FEW_TEXT_MATCHES);
+}
+
 /** One page of the queue, sorted, after `cursor`; plus the cursor of the next page. */
 export async function queryIncidentPage(
   db: Executor,
@@ -127,7 +142,8 @@ export async function queryIncidentPage(
   page: { sort: IncidentSort; order: 'asc' | 'desc'; limit: number; cursor?: string },
 ): Promise<{ records: IncidentRecord[]; nextCursor: string | null }> {
   const columns = SORT_COLUMNS[page.sort];
-  let query = applyFilter(db.selectFrom('incidents'), filter, dialect).selectAll();
+  const textPlan = await planTextSearch(db, dialect, filter);
+  let query = applyFilter(db.selectFrom('incidents'), filter, dialect, 'probe', textPlan).selectAll();
   if (page.cursor) {
     const position = decodeCursor(page.cursor, columns.length);
     const operator = page.order === 'desc' ? '<' : '>';

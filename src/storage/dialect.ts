@@ -45,9 +45,25 @@ export interface Dialect {
   /**
    * A predicate on `incidents`: every word of the search appears in the title or description as
    * the start of a word, ignoring case ("phish camp" finds "Phishing campaign"). Index-backed.
+   * With a `plan` (see `textSearchPlan`), a sorted page uses what it found out.
    */
-  incidentTextSearch(words: string[]): RawBuilder<SqlBool>;
+  incidentTextSearch(words: string[], plan?: TextSearchPlan): RawBuilder<SqlBool>;
+  /**
+   * Reads the text index once, cheaply, to plan a sorted page: the matches themselves when there
+   * are fewer than `cap` (of any workspace), else that there are many. Absent where the query
+   * planner weighs this itself (PostgreSQL).
+   */
+  textSearchPlan?(db: Executor, words: string[], cap: number): Promise<TextSearchPlan>;
 }
+
+/**
+ * What a sorted page knows of a text search before it runs: its few matches (row ids: fetch and
+ * sort just those), or that they are many (walk the sort order's index and test each row).
+ */
+export type TextSearchPlan = { rowids: number[] } | { many: true };
+
+/** An FTS5 query: every word as the start of a word (a phrase prefix, so "host-1234" keeps its order). */
+const ftsQuery = (words: string[]) => words.map((w) => `"${w}"*`).join(' ');
 
 /** The words of a search text (letters and digits), at most 10. */
 export function searchWords(text: string): string[] {
@@ -88,9 +104,19 @@ export const sqliteDialect: Dialect = {
       insert into incidents_fts(incidents_fts, rowid, title, description) values ('delete', old.rowid, old.title, old.description);
       insert into incidents_fts(rowid, title, description) values (new.rowid, new.title, new.description); end`.execute(db);
   },
-  incidentTextSearch(words) {
-    const query = words.map((w) => `"${w}"*`).join(' ');
-    return sql<SqlBool>`incidents.rowid in (select rowid from incidents_fts where incidents_fts match ${query})`;
+  incidentTextSearch(words, plan) {
+    if (plan && 'rowids' in plan)
+      return sql<SqlBool>`incidents.rowid in (select value from json_each(${JSON.stringify(plan.rowids)}))`;
+    // With many matches a unary + keeps SQLite from driving the query by rowid from the matches
+    // (then sorting them all): it walks the sort order's index and tests each row instead.
+    const rowid = plan ? sql`+incidents.rowid` : sql`incidents.rowid`;
+    return sql<SqlBool>`${rowid} in (select rowid from incidents_fts where incidents_fts match ${ftsQuery(words)})`;
+  },
+  async textSearchPlan(db, words, cap) {
+    const { rows } = await sql<{
+      rowid: number;
+    }>`select rowid from incidents_fts where incidents_fts match ${ftsQuery(words)} limit ${cap}`.execute(db);
+    return rows.length < cap ? { rowids: rows.map((r) => r.rowid) } : { many: true };
   },
   async maintain(db) {
     await sql`pragma analysis_limit = 1000`.execute(db);

@@ -320,3 +320,105 @@ describeEachDialect('incident queue', (dialect) => {
     });
   });
 });
+
+// More matches than the SQLite queue reads up front (2,000): the page walks its sort index instead.
+describeEachDialect('incident queue: free text matching thousands of incidents', (dialect) => {
+  let t: TestApp;
+  /** Incident numbers whose title says "Malware", with their severity; and the three rare ones. */
+  const malware: { number: number; severity: string }[] = [];
+  const rare: number[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const rule = await t.post(t.ws('/analytics-rules'), { name: 'Beacon detection', grouping: { mode: 'none' } });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    for (let batch = 0; batch < 3; batch += 1) {
+      const alerts = Array.from({ length: 800 }, (_, k) => {
+        const i = batch * 800 + k;
+        const title = i % 600 === 7 ? `Malware beacon xyzzy ${i}` : i % 10 === 9 ? `Port scan ${i}` : `Malware beacon ${i}`;
+        return alert({ title, severity: i % 4 === 0 ? 'High' : 'Low', analyticsRuleName: 'Beacon detection' });
+      });
+      const res = await t.post(t.ws('/alerts'), { alerts });
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+      res.body.results.forEach((r: { incidentNumber: number }, k: number) => {
+        const { title, severity } = alerts[k] as { title: string; severity: string };
+        if (title.startsWith('Malware')) malware.push({ number: r.incidentNumber, severity });
+        if (title.includes('xyzzy')) rare.push(r.incidentNumber);
+      });
+    }
+    expect(malware.length).toBeGreaterThan(2_000);
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  const page = async (params: [string, string][]) => {
+    const res = await t.get(`${t.ws('/incidents')}?${new URLSearchParams(params)}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return { numbers: (res.body.items as Incident[]).map((i) => i.number), nextCursor: res.body.nextCursor as string | null };
+  };
+  const newestFirst = (numbers: number[]) => [...numbers].sort((a, b) => b - a);
+
+  it('pages a common word newest first, and onwards by cursor, exactly as the matches sort', async () => {
+    const expected = newestFirst(malware.map((m) => m.number));
+    const first = await page([
+      ['q', 'malware'],
+      ['limit', '50'],
+    ]);
+    expect(first.numbers).toEqual(expected.slice(0, 50));
+    const second = await page([
+      ['q', 'malware'],
+      ['limit', '50'],
+      ['cursor', first.nextCursor!],
+    ]);
+    expect(second.numbers).toEqual(expected.slice(50, 100));
+  });
+
+  it('combines a common word with other filters and sort orders', async () => {
+    const high = newestFirst(malware.filter((m) => m.severity === 'High').map((m) => m.number));
+    expect(
+      (
+        await page([
+          ['q', 'MALWARE beacon'],
+          ['severity', 'High'],
+          ['limit', '50'],
+        ])
+      ).numbers,
+    ).toEqual(high.slice(0, 50));
+    const ascending = malware.map((m) => m.number).sort((a, b) => a - b);
+    expect(
+      (
+        await page([
+          ['q', 'malw'],
+          ['sort', 'number'],
+          ['order', 'asc'],
+          ['limit', '20'],
+        ])
+      ).numbers,
+    ).toEqual(ascending.slice(0, 20));
+  });
+
+  it('finds the few incidents of a rare word among them, and none of a word that is nowhere', async () => {
+    expect(
+      (
+        await page([
+          ['q', 'xyzzy'],
+          ['limit', '50'],
+        ])
+      ).numbers,
+    ).toEqual(newestFirst(rare));
+    expect(rare).toHaveLength(4);
+    expect(
+      (
+        await page([
+          ['q', 'malware xyzzy'],
+          ['limit', '2'],
+        ])
+      ).numbers,
+    ).toEqual(newestFirst(rare).slice(0, 2));
+    expect(
+      await page([
+        ['q', 'ransomware'],
+        ['limit', '50'],
+      ]),
+    ).toEqual({ numbers: [], nextCursor: null });
+  });
+});
