@@ -141,6 +141,15 @@ export async function queryIncidentPage(
   filter: QueueFilter,
   page: { sort: IncidentSort; order: 'asc' | 'desc'; limit: number; cursor?: string },
 ): Promise<{ records: IncidentRecord[]; nextCursor: string | null }> {
+  return dialect.pageRead(db, (db) => readPage(db, dialect, filter, page));
+}
+
+async function readPage(
+  db: Executor,
+  dialect: Dialect,
+  filter: QueueFilter,
+  page: { sort: IncidentSort; order: 'asc' | 'desc'; limit: number; cursor?: string },
+): Promise<{ records: IncidentRecord[]; nextCursor: string | null }> {
   const columns = SORT_COLUMNS[page.sort];
   const textPlan = await planTextSearch(db, dialect, filter);
   let query = applyFilter(db.selectFrom('incidents'), filter, dialect, 'probe', textPlan).selectAll();
