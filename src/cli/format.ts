@@ -40,3 +40,11 @@ export function shortTime(iso: string | null | undefined): string {
 export function output(json: boolean, value: unknown, format: () => string): void {
   process.stdout.write(`${json ? JSON.stringify(value, null, 2) : format()}\n`);
 }
+
+/** A delivery log's `--limit` from the command line: 1–500, 50 when not given. */
+export function deliveryLimit(text: string | undefined): number {
+  if (text === undefined) return 50;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`--limit ${text}: must be a whole number from 1 to 500`);
+  return n;
+}

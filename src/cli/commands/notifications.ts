@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import {
@@ -10,7 +9,8 @@ import {
   type TestSendResult,
 } from '../../notifications/notification-schemas.js';
 import { ApiError, type Client } from '../client.js';
-import { output, shortTime, table } from '../format.js';
+import { deliveryLimit, output, shortTime, table } from '../format.js';
+import { writeYamlFiles } from '../yaml-files.js';
 
 const enc = encodeURIComponent;
 const base = (client: Client) => `/api/v1/workspaces/${enc(client.workspace)}/notification-rules`;
@@ -37,13 +37,6 @@ function ruleFileOf(rule: NotificationRule): RuleFile {
     digestAfter: rule.digestAfter,
   };
 }
-
-const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 80) || 'rule';
 
 async function allRules(client: Client): Promise<NotificationRule[]> {
   return ((await client.request('GET', base(client))).body as { items: NotificationRule[] }).items;
@@ -77,17 +70,7 @@ async function listRules(client: Client, json: boolean): Promise<void> {
 
 /** `export <dir>`: one YAML file per rule, in the form `apply` reads. */
 async function exportRules(client: Client, dir: string, json: boolean): Promise<void> {
-  const rules = await allRules(client);
-  await fs.mkdir(dir, { recursive: true });
-  const used = new Set<string>();
-  const files: string[] = [];
-  for (const rule of rules) {
-    let name = slug(rule.name);
-    for (let n = 2; used.has(name); n++) name = `${slug(rule.name)}-${n}`;
-    used.add(name);
-    files.push(`${name}.yaml`);
-    await fs.writeFile(path.join(dir, `${name}.yaml`), YAML.stringify(ruleFileOf(rule), { lineWidth: 0 }));
-  }
+  const files = await writeYamlFiles(dir, (await allRules(client)).map(ruleFileOf));
   output(json, { dir, files }, () => `Wrote ${files.length} rule(s) to ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}`);
 }
 
@@ -174,10 +157,7 @@ async function testRule(client: Client, ref: string, json: boolean): Promise<voi
 }
 
 async function listDeliveries(client: Client, ref: string, options: { status?: string; limit?: string }, json: boolean) {
-  const limit = options.limit === undefined ? 50 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw new Error(`--limit ${options.limit}: must be a whole number from 1 to 500`);
-  const query = new URLSearchParams({ limit: String(limit) });
+  const query = new URLSearchParams({ limit: String(deliveryLimit(options.limit)) });
   if (options.status) query.set('status', options.status);
   const body = (await client.request('GET', `${base(client)}/${enc(ref)}/deliveries?${query}`)).body as {
     items: NotificationDelivery[];

@@ -5,6 +5,7 @@ import type { ImportReport } from '../../automation-rules/rule-import.js';
 import { ruleInputSchema, type RuleInput, type RuleView } from '../../automation-rules/rule-schemas.js';
 import type { Client } from '../client.js';
 import { output, table } from '../format.js';
+import { writeYamlFiles } from '../yaml-files.js';
 
 const enc = encodeURIComponent;
 const base = (client: Client) => `/api/v1/workspaces/${enc(client.workspace)}/automation-rules`;
@@ -80,13 +81,6 @@ export async function importRules(
   if (report.skipped > 0) process.exitCode = 1;
 }
 
-const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80) || 'rule';
-
 /** `vigil rules export [--format sentinel|vigil] [-o file]`, or `vigil rules export <dir>`: one YAML file per rule. */
 export async function exportRules(
   client: Client,
@@ -112,16 +106,7 @@ export async function exportRules(
       () => `Wrote ${body.value.length} rule(s) to ${options.output}.`,
     );
   }
-  await fs.mkdir(dir, { recursive: true });
-  const used = new Set<string>();
-  const files: string[] = [];
-  for (const rule of body.value as RuleInput[]) {
-    let name = slug(rule.name);
-    for (let n = 2; used.has(name); n++) name = `${slug(rule.name)}-${n}`;
-    used.add(name);
-    files.push(`${name}.yaml`);
-    await fs.writeFile(path.join(dir, `${name}.yaml`), YAML.stringify(rule, { lineWidth: 0 }));
-  }
+  const files = await writeYamlFiles(dir, body.value as RuleInput[]);
   output(json, { dir, files }, () => `Wrote ${files.length} rule(s) to ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}`);
 }
 

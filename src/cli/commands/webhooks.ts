@@ -2,21 +2,13 @@ import type { Command } from 'commander';
 import type { DeliveryView } from '../../events/delivery-log.js';
 import type { WebhookSubscription, WebhookTestResult, WebhookWithSecret } from '../../webhooks/webhook-schemas.js';
 import type { Client } from '../client.js';
-import { fields, output, shortTime, table } from '../format.js';
+import { deliveryLimit, fields, output, shortTime, table } from '../format.js';
 
 const enc = encodeURIComponent;
 const base = (client: Client) => `/api/v1/workspaces/${enc(client.workspace)}/webhook-subscriptions`;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 type WithClient = (run: (client: Client, json: boolean) => Promise<void>) => () => Promise<void>;
-
-/** A delivery log limit from the command line: 1–500. */
-function limitOf(text: string | undefined): number {
-  if (text === undefined) return 50;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`--limit ${text}: must be a whole number from 1 to 500`);
-  return n;
-}
 
 async function listWebhooks(client: Client, json: boolean): Promise<void> {
   const body = (await client.request('GET', base(client))).body as { items: WebhookSubscription[] };
@@ -89,7 +81,7 @@ async function testWebhook(client: Client, ref: string, json: boolean): Promise<
 }
 
 async function listDeliveries(client: Client, ref: string, options: { status?: string; limit?: string }, json: boolean) {
-  const query = new URLSearchParams({ limit: String(limitOf(options.limit)) });
+  const query = new URLSearchParams({ limit: String(deliveryLimit(options.limit)) });
   if (options.status) query.set('status', options.status);
   const body = (await client.request('GET', `${base(client)}/${enc(ref)}/deliveries?${query}`)).body as {
     items: DeliveryView[];

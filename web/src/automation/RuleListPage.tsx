@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import {
   closestCenter,
   DndContext,
@@ -24,6 +24,7 @@ import { can, useMe } from '../api/session.js';
 import { PageHeader } from '../app/Layout.js';
 import { useWorkspaceId, wsUrl } from '../app/workspace.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { useSearchParam } from '../ui/search-params.js';
 import { EmptyState, ErrorNotice, Loading } from '../ui/feedback.js';
 import { ImportDialog } from './ImportDialog.js';
 import { ACTION_LABELS, ACTION_TYPES, TRIGGER_LABELS } from './labels.js';
@@ -44,7 +45,7 @@ function download(name: string, value: unknown) {
 export function RuleListPage() {
   const workspace = useWorkspaceId();
   const me = useMe();
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter, clearFilters] = useSearchParam();
   const trigger = params.get('trigger') ?? '';
   const actionType = params.get('actionType') ?? '';
   const q = params.get('q') ?? '';
@@ -90,12 +91,6 @@ export function RuleListPage() {
     if (!over || active.id === over.id) return;
     const ids = items.map((r) => r.id);
     saveOrder(arrayMove(ids, ids.indexOf(String(active.id)), ids.indexOf(String(over.id))));
-  };
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
   };
   const exportAs = (format: 'sentinel' | 'vigil') => {
     setExportError(null);
@@ -150,7 +145,7 @@ export function RuleListPage() {
             ))}
           </select>
           {filtered && (
-            <button type="button" className="link" onClick={() => setParams({}, { replace: true })}>
+            <button type="button" className="link" onClick={clearFilters}>
               Clear filters
             </button>
           )}

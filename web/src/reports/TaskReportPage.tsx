@@ -1,8 +1,10 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { taskReportCsvUrl, useTaskReport, type TaskReport, type TaskReportFilter } from '../api/reports.js';
 import { PageHeader } from '../app/Layout.js';
 import { useWorkspaceId, wsUrl } from '../app/workspace.js';
 import { EmptyState, ErrorNotice, Loading } from '../ui/feedback.js';
+import { SelectField } from '../ui/SelectField.js';
+import { useSearchParam } from '../ui/search-params.js';
 import './reports.css';
 
 const DAY = 86_400_000;
@@ -51,19 +53,9 @@ function completedBy(row: TaskReport['rows'][number]): string {
  */
 export function TaskReportPage() {
   const workspace = useWorkspaceId();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useSearchParam();
   const filter = filterFrom(params);
   const report = useTaskReport(workspace, filter);
-  const set = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   const rows = report.data?.rows ?? [];
   const leftOpen = report.data?.incidentsClosedWithOpenTasks ?? [];
   return (
@@ -79,29 +71,13 @@ export function TaskReportPage() {
           many sit on closed incidents), and how long completing them took.
         </p>
         <div className="toolbar report-filters" role="search" aria-label="Report filters">
-          <label className="field">
-            Tasks created
-            <select
-              value={params.get('days') ?? '30'}
-              onChange={(e) => set('days', e.target.value === '30' ? '' : e.target.value)}
-            >
-              {RANGES.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            Added by
-            <select value={params.get('by') ?? ''} onChange={(e) => set('by', e.target.value)}>
-              {CREATORS.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label="Tasks created"
+            value={params.get('days') ?? '30'}
+            choices={RANGES}
+            onChange={(v) => set('days', v === '30' ? '' : v)}
+          />
+          <SelectField label="Added by" value={params.get('by') ?? ''} choices={CREATORS} onChange={(v) => set('by', v)} />
         </div>
         {report.isPending && <Loading label="Building the report…" />}
         <ErrorNotice error={report.error} what="task report" onRetry={() => void report.refetch()} />

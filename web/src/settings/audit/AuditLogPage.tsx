@@ -1,10 +1,12 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { useWorkspaceActivity, type AuditFilter } from '../../api/activity.js';
 import type { ActivityEntry } from '../../api/types.js';
 import { useWorkspaceId, wsUrl } from '../../app/workspace.js';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback.js';
 import { actorLabel, formatTime } from '../../ui/format.js';
 import { actionText, changeText } from '../../incident/change-text.js';
+import { SelectField } from '../../ui/SelectField.js';
+import { useSearchParam } from '../../ui/search-params.js';
 import { SettingsBody } from '../SettingsLayout.js';
 
 /** Who made the changes: the "Automation" choice is Sentinel's `ModifiedBy contains "Automation"`. */
@@ -15,6 +17,12 @@ const ACTORS: { value: string; label: string; types: string[] }[] = [
   { value: 'playbook', label: 'Playbooks', types: ['playbook'] },
   { value: 'user', label: 'People', types: ['user'] },
   { value: 'system', label: 'Vigil (alerts, grouping)', types: ['system'] },
+];
+
+const KINDS = [
+  { value: '', label: 'Changes and comments' },
+  { value: 'changes', label: 'Changes' },
+  { value: 'comments', label: 'Comments' },
 ];
 
 const FIELDS: { value: string; label: string }[] = [
@@ -87,51 +95,16 @@ function WhatCell({ entry }: { entry: ActivityEntry }) {
  */
 export function AuditLogPage() {
   const workspace = useWorkspaceId();
-  const [params, setParams] = useSearchParams();
+  const [params, set, clear] = useSearchParam();
   const activity = useWorkspaceActivity(workspace, filterFrom(params));
   const entries = activity.data?.pages.flatMap((p) => p.items) ?? [];
-  const set = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   const filtered = ['actor', 'kind', 'field', 'from', 'to'].some((name) => params.get(name));
   return (
     <SettingsBody intro="Every change to this workspace's incidents and who made it — a person, an automation rule, a playbook or Vigil itself — newest first. The filters are in the address, so a view can be shared.">
       <div className="toolbar audit-filters" role="search" aria-label="Audit log filters">
-        <label className="field">
-          Changed by
-          <select value={params.get('actor') ?? ''} onChange={(e) => set('actor', e.target.value)}>
-            {ACTORS.map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Entries
-          <select value={params.get('kind') ?? ''} onChange={(e) => set('kind', e.target.value)}>
-            <option value="">Changes and comments</option>
-            <option value="changes">Changes</option>
-            <option value="comments">Comments</option>
-          </select>
-        </label>
-        <label className="field">
-          Field
-          <select value={params.get('field') ?? ''} onChange={(e) => set('field', e.target.value)}>
-            {FIELDS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Changed by" value={params.get('actor') ?? ''} choices={ACTORS} onChange={(v) => set('actor', v)} />
+        <SelectField label="Entries" value={params.get('kind') ?? ''} choices={KINDS} onChange={(v) => set('kind', v)} />
+        <SelectField label="Field" value={params.get('field') ?? ''} choices={FIELDS} onChange={(v) => set('field', v)} />
         <label className="field">
           From
           <input type="date" value={params.get('from') ?? ''} onChange={(e) => set('from', e.target.value)} />
@@ -141,7 +114,7 @@ export function AuditLogPage() {
           <input type="date" value={params.get('to') ?? ''} onChange={(e) => set('to', e.target.value)} />
         </label>
         {filtered && (
-          <button type="button" className="small" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+          <button type="button" className="small" onClick={clear}>
             Clear filters
           </button>
         )}
