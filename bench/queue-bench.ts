@@ -43,6 +43,8 @@ export async function benchQueue(kind: 'sqlite' | 'postgres', options: { inciden
       ['counts, no filter', '/incidents/counts'],
       ['text search, rare words "host-1234"', '/incidents?q=host-1234&limit=50'],
       ['text search, a common word "malware"', '/incidents?q=malware&limit=50'],
+      ['text search, a word found nowhere "xyzzy"', '/incidents?q=xyzzy&limit=50'],
+      ['counts for a text search "malware"', '/incidents/counts?q=malware'],
       ['counts for one owner', `/incidents/counts?owner=${userIds[3]}`],
       ['counts for a tag', '/incidents/counts?tag=ransomware'],
     ];

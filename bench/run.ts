@@ -11,37 +11,38 @@ import { benchQueueRender } from './web-queue-bench.js';
  * `npm run bench`: prints Vigil's measured figures. Sizes can be lowered for a quick run:
  * BENCH_ALERTS (default 100000), BENCH_INCIDENTS (default 1000000), BENCH_RUNS (playbook runs, default 10000),
  * BENCH_ONLY=startup,ingest,automation,queue,playbooks,web,
- * BENCH_DATABASES=sqlite to skip PostgreSQL.
+ * BENCH_DATABASES=sqlite to skip PostgreSQL, BENCH_DATABASES=postgres to skip SQLite.
  */
 async function main(): Promise<void> {
   const alerts = Number(process.env.BENCH_ALERTS ?? 100_000);
   const incidents = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
   const only = new Set((process.env.BENCH_ONLY ?? 'startup,ingest,automation,queue,playbooks,web').split(','));
   const pgUrl = process.env.BENCH_DATABASES === 'sqlite' ? undefined : await postgresServer();
+  const onSqlite = process.env.BENCH_DATABASES !== 'postgres';
   process.stdout.write(
     `Vigil benchmark — ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
       `PostgreSQL ${pgUrl ? 'available' : 'not reachable (PostgreSQL figures skipped)'}\n`,
   );
   if (only.has('startup')) await benchStartup();
   if (only.has('ingest')) {
-    await benchIngest('sqlite', { alerts });
+    if (onSqlite) await benchIngest('sqlite', { alerts });
     if (pgUrl) await benchIngest('postgres', { alerts, serverUrl: pgUrl });
   }
   if (only.has('automation')) {
-    await benchRuleCost('sqlite', { alerts });
+    if (onSqlite) await benchRuleCost('sqlite', { alerts });
     if (pgUrl) await benchRuleCost('postgres', { alerts, serverUrl: pgUrl });
-    await benchUpdateRules('sqlite', { updates: 500 });
+    if (onSqlite) await benchUpdateRules('sqlite', { updates: 500 });
     if (pgUrl) await benchUpdateRules('postgres', { updates: 500, serverUrl: pgUrl });
   }
   if (only.has('playbooks')) {
     const runs = Number(process.env.BENCH_RUNS ?? 10_000);
-    await benchPlaybookRuns('sqlite', { incidents: runs });
+    if (onSqlite) await benchPlaybookRuns('sqlite', { incidents: runs });
     if (pgUrl) await benchPlaybookRuns('postgres', { incidents: runs, serverUrl: pgUrl });
-    await benchWebhookRuns('sqlite', { runs });
+    if (onSqlite) await benchWebhookRuns('sqlite', { runs });
     if (pgUrl) await benchWebhookRuns('postgres', { runs, serverUrl: pgUrl });
   }
   if (only.has('queue')) {
-    await benchQueue('sqlite', { incidents });
+    if (onSqlite) await benchQueue('sqlite', { incidents });
     if (pgUrl) await benchQueue('postgres', { incidents, serverUrl: pgUrl });
   }
   if (only.has('web')) await benchQueueRender();

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { SEVERITY_RANK, type Severity } from '../common/enums.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { searchWords, type Dialect, type Executor, type TextSearchPlan } from '../storage/dialect.js';
+import { searchTerms, type Dialect, type Executor, type TextSearchPlan } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { incidentFromRow, type IncidentRecord } from './incident-model.js';
 import type { IncidentCounts, IncidentSort } from './incident-schemas.js';
@@ -104,10 +104,10 @@ function applyFilter(
   if (filter.updatedTo !== undefined) q = q.where('updated_at', '<', filter.updatedTo);
   if (filter.text) {
     const text = filter.text;
-    const words = searchWords(text);
+    const terms = searchTerms(text);
     // Words go through the full-text index; a search of only symbols ("%") falls back to a scan.
-    q = words.length
-      ? q.where(dialect.incidentTextSearch(words, textPlan))
+    q = terms.length
+      ? q.where(dialect.incidentTextSearch(terms, textPlan))
       : q.where((eb) =>
           eb.or([dialect.containsInsensitive(eb.ref('title'), text), dialect.containsInsensitive(eb.ref('description'), text)]),
         );
@@ -129,9 +129,9 @@ const FEW_TEXT_MATCHES = 2_000;
 
 /** How the page should use the text index, where the dialect plans it. */
 async function planTextSearch(db: Executor, dialect: Dialect, filter: QueueFilter): Promise<TextSearchPlan | undefined> {
-  const words = filter.text ? searchWords(filter.text) : [];
-  if (words.length === 0 || !dialect.textSearchPlan) return undefined;
-  return dialect.textSearchPlan(db, words, FEW_TEXT_MATCHES);
+  const terms = filter.text ? searchTerms(filter.text) : [];
+  if (terms.length === 0) return undefined;
+  return dialect.textSearchPlan(db, terms, FEW_TEXT_MATCHES);
 }
 
 /** One page of the queue, sorted, after `cursor`; plus the cursor of the next page. */

@@ -98,6 +98,13 @@ describeEachDialect('incident queue', (dialect) => {
       owner: { type: 'user', id: t.adminId },
       tags: ['finance'],
     });
+    await create('beacon', {
+      title: 'Beacon from WS-0042 to 10.20.30.40',
+      description: 'DNS query for evil.example.com by svc.backup@corp.example.com',
+      severity: 'Medium',
+    });
+    // The same words as the beacon's, in other orders and pieces.
+    await create('scan', { title: 'Scan of 10.20.30.4 and 40.30.20.10', description: 'Hosts 0042 and ws-17', severity: 'Low' });
     await create('cpu', { title: '100% CPU on host', severity: 'Low', status: 'Active', classification: 'BenignPositive' });
     for (let i = 1; i <= 6; i++) {
       await create(`routine${i}`, { title: `Routine check ${i}`, severity: ['High', 'Medium', 'Low'][i % 3] });
@@ -170,6 +177,12 @@ describeEachDialect('incident queue', (dialect) => {
       ['non-ASCII free text', () => [['q', 'Überwachung']], (i) => i.number === s('uber').number],
       ['non-ASCII free text, other case', () => [['q', 'überwachung des']], (i) => i.number === s('uber').number],
       ['free text with a LIKE wildcard taken literally', () => [['q', '100%']], (i) => i.number === s('cpu').number],
+      ['an IP address', () => [['q', '10.20.30.40']], (i) => i.number === s('beacon').number],
+      ['the start of an IP address', () => [['q', '10.20.30']], (i) => [s('beacon').number, s('scan').number].includes(i.number)],
+      ['a hyphenated host name, ignoring case', () => [['q', 'ws-0042']], (i) => i.number === s('beacon').number],
+      ['part of a host name', () => [['q', '0042']], (i) => [s('beacon').number, s('scan').number].includes(i.number)],
+      ['a domain', () => [['q', 'example.com']], (i) => i.number === s('beacon').number],
+      ['an email address and a word', () => [['q', 'svc.backup@corp.example.com dns']], (i) => i.number === s('beacon').number],
       [
         'filters combined',
         () => [

@@ -9,6 +9,7 @@ import * as notifications from './0007-notifications.js';
 import * as counterShards from './0008-counter-shards.js';
 import * as automationRecordGroups from './0009-automation-record-groups.js';
 import * as postgresChildRowChecks from './0010-postgres-child-row-checks.js';
+import * as postgresSearchWords from './0011-postgres-search-words.js';
 
 /**
  * Every migration, in order. Append-only: a released migration is never edited (a test compares
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-counter-shards': counterShards,
   '0009-automation-record-groups': automationRecordGroups,
   '0010-postgres-child-row-checks': postgresChildRowChecks,
+  '0011-postgres-search-words': postgresSearchWords,
 };
