@@ -87,6 +87,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
       className="queue-search"
       aria-label="Search incidents"
       placeholder="Search title and description"
+      title="Each word matches the start of a word. Words joined by punctuation match in that order: 10.0.0.1, host-1234, evil.example.com."
       value={text}
       onChange={(e) => setText(e.target.value)}
       onKeyDown={(e) => {
