@@ -17,8 +17,11 @@ export type LiveListener = (events: LiveEvent[]) => void;
 
 /** Fans the activity log out to live subscribers (server-sent events), from any process's writes. */
 export interface LiveFeed {
-  /** Starts hearing about the workspaces' changes from now on; returns the unsubscribe function. */
-  subscribe(workspaces: readonly string[], listener: LiveListener): () => void;
+  /**
+   * Starts hearing about the workspaces' changes: every entry committed from the moment it resolves
+   * (even one whose transaction began earlier), none committed before. Resolves to the unsubscribe function.
+   */
+  subscribe(workspaces: readonly string[], listener: LiveListener): Promise<() => void>;
   /** Stops polling and forgets every subscriber. */
   close(): void;
 }
@@ -35,6 +38,8 @@ interface Subscriber {
 interface WorkspaceCursor {
   since: number;
   seen: Map<string, number>;
+  /** Whether the entries already committed when it was made are marked seen (polls skip it until then). */
+  primed: boolean;
 }
 
 /** The smallest UUIDv7 of a millisecond: activity ids are time-ordered, so this bounds a key-range scan. */
@@ -104,7 +109,7 @@ export function createLiveFeed(storage: Storage, options: { intervalMs?: number;
       for (const workspace of cursors.keys()) if (!workspaces.has(workspace)) cursors.delete(workspace);
       for (const workspace of workspaces) {
         const cursor = cursors.get(workspace);
-        if (!cursor) continue;
+        if (!cursor?.primed) continue;
         const events = await readWorkspace(workspace, cursor).catch(() => []);
         if (events.length === 0) continue;
         for (const subscriber of subscribers) if (subscriber.workspaces.has(workspace)) subscriber.listener(events);
@@ -115,11 +120,18 @@ export function createLiveFeed(storage: Storage, options: { intervalMs?: number;
   }
 
   return {
-    subscribe(workspaces, listener) {
+    async subscribe(workspaces, listener) {
       const subscriber: Subscriber = { workspaces: new Set(workspaces), listener };
       subscribers.add(subscriber);
       for (const workspace of subscriber.workspaces) {
-        if (!cursors.has(workspace)) cursors.set(workspace, { since: now(), seen: new Map() });
+        if (cursors.has(workspace)) continue;
+        // An entry is stamped when its transaction starts and may commit up to OVERLAP_MS later: the
+        // cursor starts that far back, with what is already committed marked seen (the subscriber's
+        // own first read shows those), so an entry of a transaction still open now is not missed.
+        const cursor: WorkspaceCursor = { since: now() - OVERLAP_MS, seen: new Map(), primed: false };
+        cursors.set(workspace, cursor);
+        await readWorkspace(workspace, cursor).catch(() => []);
+        cursor.primed = true;
       }
       timer ??= setInterval(() => void poll(), intervalMs);
       timer.unref();

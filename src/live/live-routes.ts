@@ -39,18 +39,27 @@ export function registerLiveRoutes(server: VigilServer, feed: LiveFeed, auth: Au
         'x-content-type-options': 'nosniff',
         'x-accel-buffering': 'no',
       });
-      response.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify({ workspaces })}\n\n`);
       open.add(response);
-      const unsubscribe = feed.subscribe(workspaces, (events) => {
-        response.write(`event: incidents\ndata: ${JSON.stringify(events)}\n\n`);
-      });
+      let closed = false;
+      let unsubscribe = () => {};
       const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       request.raw.on('close', () => {
+        closed = true;
         clearInterval(heartbeat);
         unsubscribe();
         open.delete(response);
       });
+      // Subscribed before "ready": the browser refreshes on it, and hears of every later commit.
+      const stop = await feed.subscribe(workspaces, (events) => {
+        response.write(`event: incidents\ndata: ${JSON.stringify(events)}\n\n`);
+      });
+      if (closed) {
+        stop();
+        return;
+      }
+      unsubscribe = stop;
+      response.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify({ workspaces })}\n\n`);
     },
   });
 }

@@ -66,9 +66,11 @@ describeEachDialect('live updates (server-sent events)', (dialect) => {
   let t: TestApp;
   let baseUrl: string;
   let otherToken: string;
+  /** How long before its commit a write's time is taken (a long ingest transaction's is taken at its start). */
+  let writeLag = 0;
 
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { now: () => Date.now() - writeLag });
     await t.app.server.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.server.address();
     baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -86,6 +88,24 @@ describeEachDialect('live updates (server-sent events)', (dialect) => {
   it('refuses a caller without credentials', async () => {
     const response = await fetch(`${baseUrl}/api/v1/live`);
     expect(response.status).toBe(401);
+  });
+
+  it('streams a change stamped before the stream opened but committed after it, and none committed before', async () => {
+    const before = await t.post(t.ws('/incidents'), incidentBody({ title: 'Committed before the stream' }));
+    expect(before.status).toBe(201);
+    const stream = await openStream(baseUrl, t.token);
+    try {
+      await stream.waitFor((e) => e.event === 'ready');
+      writeLag = 2_000;
+      const late = await t.post(t.ws('/incidents'), incidentBody({ title: 'Stamped before, committed after' }));
+      expect(late.status).toBe(201);
+      await stream.waitFor(() => incidentEvents(stream).some((l) => l.incidentId === late.body.id));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(incidentEvents(stream).some((l) => l.incidentId === before.body.id)).toBe(false);
+    } finally {
+      writeLag = 0;
+      stream.close();
+    }
   });
 
   it('streams a new incident, its changes and its tasks, with the incident number, once each', async () => {
