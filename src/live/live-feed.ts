@@ -40,6 +40,8 @@ interface WorkspaceCursor {
   seen: Map<string, number>;
   /** Whether the entries already committed when it was made are marked seen (polls skip it until then). */
   primed: boolean;
+  /** Settles once primed; a second subscriber of the workspace waits for it too. */
+  priming: Promise<unknown>;
 }
 
 /** The smallest UUIDv7 of a millisecond: activity ids are time-ordered, so this bounds a key-range scan. */
@@ -123,16 +125,20 @@ export function createLiveFeed(storage: Storage, options: { intervalMs?: number;
     async subscribe(workspaces, listener) {
       const subscriber: Subscriber = { workspaces: new Set(workspaces), listener };
       subscribers.add(subscriber);
-      for (const workspace of subscriber.workspaces) {
-        if (cursors.has(workspace)) continue;
-        // An entry is stamped when its transaction starts and may commit up to OVERLAP_MS later: the
-        // cursor starts that far back, with what is already committed marked seen (the subscriber's
-        // own first read shows those), so an entry of a transaction still open now is not missed.
-        const cursor: WorkspaceCursor = { since: now() - OVERLAP_MS, seen: new Map(), primed: false };
+      // An entry is stamped when its transaction starts and may commit up to OVERLAP_MS later: a new
+      // cursor starts that far back, with what is already committed marked seen (the subscriber's
+      // own first read shows those), so an entry of a transaction still open now is not missed.
+      const primings = [...subscriber.workspaces].map((workspace) => {
+        const existing = cursors.get(workspace);
+        if (existing) return existing.priming;
+        const cursor: WorkspaceCursor = { since: now() - OVERLAP_MS, seen: new Map(), primed: false, priming: Promise.resolve() };
+        cursor.priming = readWorkspace(workspace, cursor)
+          .catch(() => [])
+          .then(() => (cursor.primed = true));
         cursors.set(workspace, cursor);
-        await readWorkspace(workspace, cursor).catch(() => []);
-        cursor.primed = true;
-      }
+        return cursor.priming;
+      });
+      await Promise.all(primings);
       timer ??= setInterval(() => void poll(), intervalMs);
       timer.unref();
       return () => {

@@ -1,4 +1,4 @@
-/** A labelled drop-down of choices (filters): each choice's value and the words it shows. */
+/** A labelled drop-down of choices (filters, form fields): each choice's value and the words it shows. */
 export function SelectField({
   label,
   value,
@@ -7,7 +7,7 @@ export function SelectField({
 }: {
   label: string;
   value: string;
-  choices: { value: string; label: string }[];
+  choices: readonly { value: string; label: string }[];
   onChange: (value: string) => void;
 }) {
   return (

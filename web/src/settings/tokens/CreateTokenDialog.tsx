@@ -7,6 +7,7 @@ import { fieldError } from '../../ui/errors.js';
 import { ErrorNotice } from '../../ui/feedback.js';
 import { formatTime } from '../../ui/format.js';
 import { SecretOnceDialog } from '../../ui/SecretOnceDialog.js';
+import { SelectField } from '../../ui/SelectField.js';
 
 const EXPIRIES = [
   { value: '7', label: '7 days' },
@@ -79,16 +80,7 @@ export function CreateTokenDialog({ workspace, myRoles, onClose }: { workspace: 
           {fieldError(create.error, 'role') && <span className="field-error">{fieldError(create.error, 'role')}</span>}
         </label>
         <div className="row wrap" style={{ alignItems: 'flex-end' }}>
-          <label className="field">
-            Expires
-            <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-              {EXPIRIES.map((x) => (
-                <option key={x.value} value={x.value}>
-                  {x.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Expires" value={expiry} choices={EXPIRIES} onChange={setExpiry} />
           {expiry === 'custom' && (
             <label className="field">
               Expiry date
