@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { saveEntities } from '../entities/entity-repository.js';
-import { addIncidentSources, replaceIncidentTags, updateLockedIncidents, type IncidentRecord } from '../incidents/index.js';
+import { addIncidentSources, updateIncidentTags, updateLockedIncidents, type IncidentRecord } from '../incidents/index.js';
 import { cascadeToAlerts } from '../incidents/incident-repository.js';
 import type { Dialect, Executor } from '../storage/dialect.js';
 import { toJson } from '../storage/json.js';
@@ -21,7 +21,7 @@ export async function saveExistingWork(trx: Executor, dialect: Dialect, works: I
   );
   for (const work of works) {
     const { record, before } = work;
-    if (record.systemTags.length !== before.systemTags.length) await replaceIncidentTags(trx, dialect, record, 'system');
+    if (record.systemTags.length !== before.systemTags.length) await updateIncidentTags(trx, dialect, before, record, 'system');
     await addIncidentSources(trx, dialect, [
       ...record.productNames
         .filter((p) => !before.productNames.includes(p))
@@ -79,7 +79,7 @@ export async function saveIncidentWithout(
 ): Promise<void> {
   record.version = previous.version + 1;
   await updateLockedIncidents(trx, dialect, [{ record, previous }]);
-  if (record.systemTags.length !== previous.systemTags.length) await replaceIncidentTags(trx, dialect, record, 'system');
+  if (record.systemTags.length !== previous.systemTags.length) await updateIncidentTags(trx, dialect, previous, record, 'system');
   await removeIncidentSources(trx, record, previous);
   await releaseIncidentEntities(trx, record.workspaceId, record.id, entityIds);
 }

@@ -39,8 +39,33 @@ export interface CompiledRule {
   test: Predicate;
   needs: Needs;
   actions: StoredAction[];
+  /** The actions made ready to run, in order (see `prepareAction`). */
+  steps: ActionStep[];
   /** Who the rule's changes are by (made once: every run of the rule shares it). */
   actor: Actor;
+}
+
+/**
+ * An action made ready when its rule is compiled: what it changes and the results it reports when
+ * it applies or changes nothing. Every run of the rule shares them, so they are frozen.
+ */
+interface ActionStep {
+  action: StoredAction;
+  change?: IncidentChangeSet;
+  task?: Readonly<{ title: string; description: string }>;
+  applied: ActionResult;
+  unchanged: ActionResult;
+}
+
+function prepareAction(action: StoredAction, index: number): ActionStep {
+  const change = changeSetOf(action);
+  return {
+    action,
+    change: change && Object.freeze(change),
+    task: action.type === 'addTask' ? Object.freeze({ title: action.title, description: action.description }) : undefined,
+    applied: Object.freeze({ index, type: action.type, outcome: 'applied' }),
+    unchanged: Object.freeze({ index, type: action.type, outcome: 'unchanged' }),
+  };
 }
 
 /** Compiles a stored rule. */
@@ -69,6 +94,7 @@ export function compileRule(rule: {
     test,
     needs,
     actions: rule.actions,
+    steps: rule.actions.map(prepareAction),
     actor: ruleActor(rule),
   };
 }
@@ -148,10 +174,17 @@ export interface ExecutionContext {
   taskLimit: number;
 }
 
+// What a run that did nothing of a kind holds: shared, so a run allocates only what it uses.
+const NO_CHANGES: FieldChange[] = Object.freeze([]) as unknown as FieldChange[];
+const NO_TASKS: RuleOutcome['tasks'] = Object.freeze([]) as unknown as RuleOutcome['tasks'];
+const NO_PLAYBOOKS: string[] = Object.freeze([]) as unknown as string[];
+const NO_CASCADE: AlertCascade = Object.freeze({});
+
 /**
  * Runs one rule's actions, in order, on the incident: incident changes go through the same rules as
  * a person's (closing needs a classification …); a failing action is recorded and the others still
- * run. Returns the new record and what the rule did. Pure.
+ * run. Returns the new record and what the rule did. Pure; the outcome's lists and results may be
+ * shared with other runs, so they are read, never changed.
  */
 export function executeRule(
   rule: CompiledRule,
@@ -159,68 +192,72 @@ export function executeRule(
   context: ExecutionContext,
 ): { record: IncidentRecord; outcome: RuleOutcome } {
   const actor = rule.actor;
-  const outcome: RuleOutcome = { rule, actor, changes: [], cascade: {}, tasks: [], playbooks: [], results: [] };
+  const steps = rule.steps;
+  const results: ActionResult[] = new Array(steps.length);
+  let changes = NO_CHANGES;
+  let cascade = NO_CASCADE;
+  let tasks = NO_TASKS;
+  let playbooks = NO_PLAYBOOKS;
   let current = record;
   // Whether `current` is this run's own copy (the caller's record is never changed).
   let copied = false;
-  for (let index = 0; index < rule.actions.length; index += 1) {
-    const action = rule.actions[index]!;
-    if (action.type === 'addTask') {
+  for (let index = 0; index < steps.length; index += 1) {
+    const step = steps[index]!;
+    const action = step.action;
+    if (step.task) {
       if (current.taskCount >= context.taskLimit) {
-        outcome.results.push({
-          index,
-          type: action.type,
-          outcome: 'failed',
-          detail: `the incident already has ${context.taskLimit} tasks, the most it can hold`,
-        });
-      } else {
-        outcome.tasks.push({ title: action.title, description: action.description });
-        // Counted at once, so later actions and rules see the tasks this run already plans.
-        if (!copied) {
-          current = { ...current };
-          copied = true;
-        }
-        current.taskCount += 1;
-        outcome.results.push({ index, type: action.type, outcome: 'applied' });
+        results[index] = failed(step, `the incident already has ${context.taskLimit} tasks, the most it can hold`);
+        continue;
       }
+      tasks = tasks === NO_TASKS ? [step.task] : [...tasks, step.task];
+      // Counted at once, so later actions and rules see the tasks this run already plans.
+      if (!copied) {
+        current = { ...current };
+        copied = true;
+      }
+      current.taskCount += 1;
+      results[index] = step.applied;
       continue;
     }
     if (action.type === 'runPlaybook') {
-      outcome.playbooks.push(action.playbook);
-      outcome.results.push({
+      playbooks = playbooks === NO_PLAYBOOKS ? [action.playbook] : [...playbooks, action.playbook];
+      results[index] = {
         index,
         type: action.type,
         outcome: 'pending',
         detail: 'recorded; playbook runs start with the playbook engine',
-      });
+      };
       continue;
     }
     if (action.type === 'assignOwner' && !context.validOwners.has(`${action.owner.type}:${action.owner.id}`)) {
-      outcome.results.push({
-        index,
-        type: action.type,
-        outcome: 'failed',
-        detail: `${action.owner.name} can no longer own incidents in this workspace`,
-      });
+      results[index] = failed(step, `${action.owner.name} can no longer own incidents in this workspace`);
       continue;
     }
     try {
-      const applied = applyIncidentChange(current, context.describeOwner(current), changeSetOf(action)!, actor, context.now);
+      const applied = applyIncidentChange(current, context.describeOwner(current), step.change!, actor, context.now);
       // Setting the severity or title, even to its current value, pins it (as when a person does).
       current = applied.next;
       copied = true;
       if (applied.changes.length === 0) {
-        outcome.results.push({ index, type: action.type, outcome: 'unchanged' });
+        results[index] = step.unchanged;
         continue;
       }
-      outcome.changes.push(...applied.changes);
-      if (applied.cascade.owner !== undefined) outcome.cascade.owner = applied.cascade.owner;
-      if (applied.cascade.status !== undefined) outcome.cascade.status = applied.cascade.status;
-      outcome.results.push({ index, type: action.type, outcome: 'applied' });
+      changes = changes === NO_CHANGES ? applied.changes : [...changes, ...applied.changes];
+      if (applied.cascade.owner !== undefined || applied.cascade.status !== undefined) {
+        cascade = { ...cascade, ...applied.cascade };
+      }
+      results[index] = step.applied;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      outcome.results.push({ index, type: action.type, outcome: 'failed', detail: error.message });
+      results[index] = failed(step, error.message);
     }
   }
-  return { record: current, outcome };
+  return { record: current, outcome: { rule, actor, changes, cascade, tasks, playbooks, results } };
 }
+
+const failed = (step: ActionStep, detail: string): ActionResult => ({
+  index: step.applied.index,
+  type: step.action.type,
+  outcome: 'failed',
+  detail,
+});

@@ -1,7 +1,7 @@
 import { insertActivity, type NewActivity } from '../activity/index.js';
 import type { AlertCascade } from '../incidents/incident-changes.js';
 import { cascadeToAlerts } from '../incidents/incident-repository.js';
-import { replaceIncidentTags, updateIncidentRow, type IncidentRecord } from '../incidents/index.js';
+import { updateIncidentRow, updateIncidentTags, type IncidentRecord } from '../incidents/index.js';
 import type { Dialect, Executor } from '../storage/dialect.js';
 import type { AutomationRuleRunGroupsTable } from '../storage/schema.js';
 import { addTasks, buildTasks, insertTasks, type TaskRecord } from '../tasks/index.js';
@@ -69,7 +69,8 @@ export async function saveUpdatedIncident(
   if (changed) {
     record = { ...record, version: written.version + 1, updatedAt: at };
     await updateIncidentRow(trx, dialect, record, written);
-    if (record.tags.join('\u0000') !== written.tags.join('\u0000')) await replaceIncidentTags(trx, dialect, record, 'custom');
+    if (record.tags.join('\u0000') !== written.tags.join('\u0000'))
+      await updateIncidentTags(trx, dialect, written, record, 'custom');
     const cascade: AlertCascade = {};
     for (const outcome of result.outcomes) Object.assign(cascade, outcome.cascade);
     await cascadeToAlerts(trx, record.workspaceId, record.id, cascade, at);

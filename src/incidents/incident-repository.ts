@@ -216,24 +216,36 @@ async function insertTagRows(trx: Executor, dialect: Dialect, tags: TagRow[]): P
   await insertRows(trx, dialect, 'incident_tags', rows, { onConflictDoNothing: true });
 }
 
-/** Replaces one kind of tag (custom or system) on an incident with the given list. */
-export async function replaceIncidentTags(
+/**
+ * Brings one kind of an incident's tag rows (custom or system) from `previous`'s list to `record`'s:
+ * deletes the rows of tags it lost and adds rows for the ones it gained (a tag spelled differently
+ * is both, its row holding the spelling). The rows are keyed by tag, so the old list names them.
+ */
+export async function updateIncidentTags(
   trx: Executor,
   dialect: Dialect,
+  previous: IncidentRecord,
   record: IncidentRecord,
   kind: 'custom' | 'system',
 ): Promise<void> {
-  await trx
-    .deleteFrom('incident_tags')
-    .where('workspace_id', '=', record.workspaceId)
-    .where('incident_id', '=', record.id)
-    .where('kind', '=', kind)
-    .execute();
-  const tags = kind === 'custom' ? record.tags : record.systemTags;
+  const before = kind === 'custom' ? previous.tags : previous.systemTags;
+  const after = kind === 'custom' ? record.tags : record.systemTags;
+  const kept = new Set(after);
+  const had = new Set(before);
+  const lost = before.filter((tag) => !kept.has(tag)).map((tag) => tag.toLowerCase());
+  if (lost.length > 0) {
+    await trx
+      .deleteFrom('incident_tags')
+      .where('workspace_id', '=', record.workspaceId)
+      .where('tag_key', 'in', lost)
+      .where('incident_id', '=', record.id)
+      .where('kind', '=', kind)
+      .execute();
+  }
   await insertTagRows(
     trx,
     dialect,
-    tags.map((tag) => ({ workspaceId: record.workspaceId, incidentId: record.id, kind, tag })),
+    after.filter((tag) => !had.has(tag)).map((tag) => ({ workspaceId: record.workspaceId, incidentId: record.id, kind, tag })),
   );
 }
 

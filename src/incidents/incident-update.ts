@@ -7,7 +7,7 @@ import { describeOwners, ownerKey, resolveOwner, type Owner } from '../users/own
 import { applyIncidentChange, type IncidentChangeSet } from './incident-changes.js';
 import type { IncidentAutomation } from './incident-automation.js';
 import type { IncidentRecord } from './incident-model.js';
-import { cascadeToAlerts, pinSources, replaceIncidentTags, updateIncidentRow } from './incident-repository.js';
+import { cascadeToAlerts, pinSources, updateIncidentRow, updateIncidentTags } from './incident-repository.js';
 import type { IncidentPatch } from './incident-schemas.js';
 
 type ChangeInput = Omit<IncidentPatch, 'firstActivityTime' | 'lastActivityTime'> & {
@@ -74,7 +74,7 @@ export async function changeIncident(
     throw new PreconditionFailedError(`Incident ${current.number} was changed by someone else; reload it and try again`);
   }
   const fields = changes.map((c) => c.field);
-  if (fields.includes('tags')) await replaceIncidentTags(trx, dialect, next, 'custom');
+  if (fields.includes('tags')) await updateIncidentTags(trx, dialect, current, next, 'custom');
   await cascadeToAlerts(trx, next.workspaceId, next.id, cascade, options.now);
   await insertActivity(trx, dialect, [
     { workspaceId: next.workspaceId, incidentId: next.id, action: 'incidentUpdated', actor, changes, at: options.now },

@@ -13,7 +13,7 @@ export {
   findIncidentsByIds,
   updateIncidentRow,
   updateLockedIncidents,
-  replaceIncidentTags,
+  updateIncidentTags,
   addIncidentSources,
 } from './incident-repository.js';
 export { changeIncident } from './incident-update.js';

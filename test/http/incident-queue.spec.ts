@@ -435,3 +435,85 @@ describeEachDialect('incident queue: free text matching thousands of incidents',
     ).toEqual({ numbers: [], nextCursor: null });
   });
 });
+
+// Tag rows are keyed by tag: each writer changes the rows of the tags that changed (migration 0012).
+describeEachDialect('incident queue: the tag filter follows every change of tags', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  const tagged = async (tag: string) => {
+    const res = await t.get(`${t.ws('/incidents')}?${new URLSearchParams([['tag', tag]])}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return (res.body.items as Incident[]).map((i) => i.number).sort((a, b) => a - b);
+  };
+  const inUse = async () =>
+    Object.fromEntries(
+      ((await t.get(t.ws('/tags'))).body.items as { tag: string; count: number }[]).map((i) => [i.tag, i.count]),
+    );
+  const patch = async (number: number, body: Record<string, unknown>) => {
+    const res = await t.patch(t.ws(`/incidents/${number}`), body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as Incident;
+  };
+
+  it('finds incidents by the tags people, bulk changes, automation rules and alerts gave them, and not by tags they lost', async () => {
+    const rule = await t.post(t.ws('/automation-rules'), {
+      name: 'Tag lateral movement',
+      order: 1,
+      trigger: 'incidentCreated',
+      conditions: [{ type: 'property', property: 'IncidentTitle', operator: 'Contains', values: ['lateral'] }],
+      actions: [{ type: 'addTags', tags: ['Auto-Triage'] }],
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    const grouping = await t.post(t.ws('/analytics-rules'), {
+      name: 'Lateral movement',
+      grouping: { mode: 'allEntities', lookbackMinutes: 300 },
+    });
+    expect(grouping.status, JSON.stringify(grouping.body)).toBe(201);
+    const ingest = async (tags: string[]) => {
+      const res = await t.post(t.ws('/alerts'), {
+        alerts: [
+          alert({
+            title: 'Lateral movement from ws-7',
+            analyticsRuleName: 'Lateral movement',
+            tags,
+            entities: [{ kind: 'Host', hostName: 'ws-7' }],
+          }),
+        ],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.results[0].incidentNumber as number;
+    };
+    const first = await ingest(['Ransomware']);
+    const other = (await t.post(t.ws('/incidents'), incidentBody({ title: 'Unrelated', tags: ['finance'] }))).body
+      .number as number;
+    expect(await tagged('auto-triage')).toEqual([first]);
+    expect(await tagged('ransomware')).toEqual([first]);
+
+    await patch(first, { tags: ['Auto-Triage', 'Finance'] });
+    expect(await tagged('finance')).toEqual([first, other]);
+    // A new spelling of a tag it has, one tag added and one dropped.
+    const renamed = await patch(first, { tags: ['FINANCE', 'VIP'] });
+    expect(renamed.tags).toEqual(['FINANCE', 'VIP']);
+    expect(await tagged('auto-triage')).toEqual([]);
+    expect(await tagged('vip')).toEqual([first]);
+    expect(await tagged('finance')).toEqual([first, other]);
+
+    const bulk = await t.post(t.ws('/incidents/bulk'), {
+      ids: [first, other],
+      changes: { removeTags: ['finance'], addTags: ['Q4'] },
+    });
+    expect(bulk.status, JSON.stringify(bulk.body)).toBe(200);
+    expect(await tagged('finance')).toEqual([]);
+    expect(await tagged('q4')).toEqual([first, other]);
+
+    // A grouped alert brings its own tag, a system tag, to the same incident.
+    expect(await ingest(['Lateral'])).toBe(first);
+    expect(await tagged('lateral')).toEqual([first]);
+    expect(await tagged('ransomware')).toEqual([first]);
+    expect(await inUse()).toEqual({ Q4: 2, VIP: 1, Ransomware: 1, Lateral: 1 });
+  });
+});

@@ -10,6 +10,7 @@ import * as counterShards from './0008-counter-shards.js';
 import * as automationRecordGroups from './0009-automation-record-groups.js';
 import * as postgresChildRowChecks from './0010-postgres-child-row-checks.js';
 import * as postgresSearchWords from './0011-postgres-search-words.js';
+import * as incidentTagsByTag from './0012-incident-tags-by-tag.js';
 
 /**
  * Every migration, in order. Append-only: a released migration is never edited (a test compares
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-automation-record-groups': automationRecordGroups,
   '0010-postgres-child-row-checks': postgresChildRowChecks,
   '0011-postgres-search-words': postgresSearchWords,
+  '0012-incident-tags-by-tag': incidentTagsByTag,
 };
