@@ -50,6 +50,7 @@ export interface CompiledRule {
  * it applies or changes nothing. Every run of the rule shares them, so they are frozen.
  */
 interface ActionStep {
+  index: number;
   action: StoredAction;
   change?: IncidentChangeSet;
   task?: Readonly<{ title: string; description: string }>;
@@ -60,6 +61,7 @@ interface ActionStep {
 function prepareAction(action: StoredAction, index: number): ActionStep {
   const change = changeSetOf(action);
   return {
+    index,
     action,
     change: change && Object.freeze(change),
     task: action.type === 'addTask' ? Object.freeze({ title: action.title, description: action.description }) : undefined,
@@ -256,7 +258,7 @@ export function executeRule(
 }
 
 const failed = (step: ActionStep, detail: string): ActionResult => ({
-  index: step.applied.index,
+  index: step.index,
   type: step.action.type,
   outcome: 'failed',
   detail,
