@@ -1,48 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { runNode } from '../support/processes.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Runs the CLI's main() from source (through tsx) with the arguments in CLI_ARGS.
-const RUNNER = "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))";
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The test process's environment without anything that would point the CLI elsewhere. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of [
-    'DATABASE_URL',
-    'TEST_DATABASE_URL',
-    'VIGIL_URL',
-    'VIGIL_TOKEN',
-    'VIGIL_WORKSPACE',
-    'VIGIL_ADMIN_EMAIL',
-    'VIGIL_ADMIN_PASSWORD',
-    'PORT',
-    'HOST',
-  ])
-    delete env[key];
-  return env;
-}
-
-/** Runs `vigil <args>` in a child process on the data folder `dataDir`. */
-function vigil(dataDir: string, args: string[]): Promise<CliResult> {
-  return runNode(['--import', 'tsx', '-e', RUNNER], {
-    cwd: ROOT,
-    env: { ...baseEnv(), CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-  });
-}
+import { runCli } from '../support/cli.js';
 
 /** The indented one-time password line the CLI prints. */
 function oneTimePasswordIn(stdout: string): string {
@@ -54,7 +17,7 @@ function oneTimePasswordIn(stdout: string): string {
 describe('vigil administration commands on the local database', () => {
   let dir: string;
   let dataDir: string;
-  const run = (args: string[]) => vigil(dataDir, args);
+  const run = (args: string[]) => runCli(args, { DATA_DIR: dataDir });
 
   /** Opens the app on the same data folder in-process, runs `fn`, and closes it. */
   async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {

@@ -1,42 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { migrations } from '../../src/storage/migrations/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alert } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { runNode } from '../support/processes.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Runs the CLI's main() from source (through tsx) with the arguments in CLI_ARGS.
-const RUNNER = "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))";
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The test process's environment without anything that would point the CLI elsewhere. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_WORKSPACE', 'PORT', 'HOST'])
-    delete env[key];
-  return env;
-}
+import { runCli } from '../support/cli.js';
 
 /** Runs `vigil <args>` in a child process on the data folder `dataDir`. */
-function vigil(
-  dataDir: string,
-  args: string[],
-  options: { input?: string; env?: Record<string, string> } = {},
-): Promise<CliResult> {
-  return runNode(['--import', 'tsx', '-e', RUNNER], {
-    cwd: ROOT,
-    env: { ...baseEnv(), CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env },
-    input: options.input ?? '',
-  });
+function vigil(dataDir: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  return runCli(args, { DATA_DIR: dataDir, ...options.env }, options.input);
 }
 
 describe('vigil CLI on the local database', () => {

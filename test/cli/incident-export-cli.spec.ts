@@ -1,34 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alert } from '../support/fixtures.js';
-import { runNode } from '../support/processes.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Runs the CLI's main() from source (through tsx) as bin/vigil.js does, in a scratch folder
-// (files are saved to the working directory).
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const MAIN = pathToFileURL(path.join(ROOT, 'src/cli/main.ts')).href;
-const RUNNER =
-  `import(${JSON.stringify(MAIN)}).then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))` +
-  '.catch((e) => { process.stderr.write(`${e?.message ?? e}\\n`); process.exitCode = 1; })';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_WORKSPACE', 'PORT', 'HOST'])
-    delete env[key];
-  return env;
-}
+import { runCli } from '../support/cli.js';
 
 async function pdfText(file: string): Promise<string> {
   const parser = new PDFParse({ data: new Uint8Array(fs.readFileSync(file)) });
@@ -43,12 +19,8 @@ describe('vigil incidents export (local database)', () => {
   let dir: string;
   let dataDir: string;
 
-  const run = (args: string[], input = ''): Promise<CliResult> =>
-    runNode(['--import', TSX, '-e', RUNNER], {
-      cwd: dir,
-      env: { ...baseEnv(), CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-      input: input,
-    });
+  // Files are saved to the working directory: run in the scratch folder.
+  const run = (args: string[], input = '') => runCli(args, { DATA_DIR: dataDir }, input, { cwd: dir });
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-export-cli-'));

@@ -1,25 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alert } from '../support/fixtures.js';
-import { freePort, runNode } from '../support/processes.js';
+import { runCli, spawnCli } from '../support/cli.js';
+import { freePort } from '../support/processes.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Runs the CLI's main() from source (through tsx) as bin/vigil.js does: an error escaping main()
-// is printed as its message with exit code 1.
-const RUNNER =
-  "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))" +
-  '.catch((e) => { process.stderr.write(`${e?.message ?? e}\\n`); process.exitCode = 1; })';
 const RUN_ID = /^[0-9a-f-]{36}$/;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const DEMO = `name: CLI demo
 trigger: { type: manual, targets: [incident] }
@@ -65,16 +53,8 @@ describe('vigil playbooks (local database)', { timeout: 120_000 }, () => {
     return at;
   };
 
-  const run = (args: string[], env: Record<string, string> = {}, input = ''): Promise<CliResult> => {
-    const base = { ...process.env };
-    for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_WORKSPACE', 'PORT', 'HOST'])
-      delete base[key];
-    return runNode(['--import', 'tsx', '-e', RUNNER], {
-      cwd: ROOT,
-      env: { ...base, CLI_ARGS: JSON.stringify(args), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
-      input,
-    });
-  };
+  const run = (args: string[], env: Record<string, string> = {}, input = '') =>
+    runCli(args, { DATA_DIR: dataDir, ...env }, input);
   const ok = async (args: string[]) => {
     const res = await run(args);
     expect(res.stderr, `vigil ${args.join(' ')}`).toBe('');
@@ -256,11 +236,7 @@ describe('vigil playbooks (local database)', { timeout: 120_000 }, () => {
       beforeAll(async () => {
         const token = JSON.parse(await ok(['--json', 'tokens', 'create', '--name', 'cli', '--role', 'Owner'])).token as string;
         const port = await freePort();
-        server = spawn(process.execPath, ['--import', 'tsx', '-e', RUNNER], {
-          cwd: ROOT,
-          env: { ...process.env, CLI_ARGS: '["serve"]', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'silent' },
-          stdio: 'ignore',
-        });
+        server = spawnCli(['serve'], { DATA_DIR: dataDir, PORT: String(port) });
         remote = ['--url', `http://127.0.0.1:${port}`, '--token', token];
         for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
           if (Date.now() > deadline) throw new Error('vigil serve did not start');
