@@ -48,6 +48,9 @@ function openSqlite(file: string): Storage {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('cache_size = -65536');
+  // Statement journals (each multi-row INSERT keeps the pages it changes, in case it must be undone)
+  // and temporary tables in memory: on disk, they cost a write system call per page.
+  database.pragma('temp_store = MEMORY');
   // Checkpoints run in a background thread (sqlite-checkpointer.ts); this is only a backstop.
   database.pragma('wal_autocheckpoint = 10000');
   database.function('vigil_fold', { deterministic: true }, (value: unknown) =>
