@@ -39,7 +39,7 @@ it('undoes only the failing statement of a transaction, from its statement journ
     await sql`create table t (k integer primary key, v text not null)`.execute(storage.db);
     const kept = await storage.db.transaction().execute(async (trx) => {
       await sql`insert into t values (1, ${'a'.repeat(3000)}), (2, ${'b'.repeat(3000)})`.execute(trx);
-      // Thousands of rows over many pages, the last one a duplicate: the whole statement is undone.
+      // 300 rows over many pages, then a duplicate: the whole statement is undone.
       const rows = Array.from({ length: 300 }, (_, i) => sql`(${i + 10}, ${'c'.repeat(3000)})`);
       await expect(sql`insert into t values ${sql.join([...rows, sql`(2, 'again')`])}`.execute(trx)).rejects.toThrow(/UNIQUE/);
       return (await sql<{ n: number }>`select count(*) as n from t`.execute(trx)).rows[0]!.n;
