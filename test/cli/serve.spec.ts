@@ -1,15 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCliPiped } from '../support/cli.js';
 import { freePort } from '../support/processes.js';
 import { alert } from '../support/fixtures.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const RUNNER = "import('./src/cli/main.ts').then((m) => m.main(['node', 'vigil', ...JSON.parse(process.env.CLI_ARGS)]))";
 const ADMIN = { email: 'serve-admin@example.test', password: 'serve spec password 123' };
 
 interface Server {
@@ -21,19 +19,12 @@ interface Server {
 
 const started: Server[] = [];
 
-/** Spawns `vigil serve <args>` with the environment given. */
+/** Spawns `vigil serve <args>` with the environment given (the first administrator's too). */
 function serve(env: Record<string, string>, args: string[] = []): Server {
-  const base = { ...process.env };
-  for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL']) delete base[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', RUNNER], {
-    cwd: ROOT,
-    env: {
-      ...base,
-      CLI_ARGS: JSON.stringify(['serve', ...args]),
-      VIGIL_ADMIN_EMAIL: ADMIN.email,
-      VIGIL_ADMIN_PASSWORD: ADMIN.password,
-      ...env,
-    },
+  const child = spawnCliPiped(['serve', ...args], {
+    VIGIL_ADMIN_EMAIL: ADMIN.email,
+    VIGIL_ADMIN_PASSWORD: ADMIN.password,
+    ...env,
   });
   let stdout = '';
   let stderr = '';

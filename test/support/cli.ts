@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,4 +60,13 @@ export function runCli(
 /** Starts `vigil <args>` (e.g. `serve`) from source as a long-running child process, its output ignored. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv, { cwd = ROOT }: CliOptions = {}): ChildProcess {
   return spawn(process.execPath, NODE_ARGS, { cwd, env: cliEnv(args, env), stdio: 'ignore' });
+}
+
+/** Starts `vigil <args>` from source as a long-running child process whose output the test reads. */
+export function spawnCliPiped(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { cwd = ROOT }: CliOptions = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, NODE_ARGS, { cwd, env: cliEnv(args, env), stdio: 'pipe' });
 }
