@@ -69,18 +69,29 @@ function batchBodies(count: number): string[] {
 
 const busyMs = (target: IngestTarget) => target.latencies.reduce((sum, ms) => sum + ms, 0);
 
-/** Ingest throughput through the batch API, with grouping, on one database kind. */
-export async function benchIngest(kind: 'sqlite' | 'postgres', options: { alerts: number; serverUrl?: string }): Promise<number> {
+/**
+ * Ingest throughput through the batch API, with grouping, on one database kind; `clients` senders
+ * post batches at once (each waits for its answer before sending the next).
+ */
+export async function benchIngest(
+  kind: 'sqlite' | 'postgres',
+  options: { alerts: number; clients: number; serverUrl?: string },
+): Promise<number> {
   const target = await ingestTarget(kind, options);
   try {
     const bodies = batchBodies(options.alerts);
+    let next = 0;
+    const sender = async () => {
+      while (next < bodies.length) await target.send(bodies[next++]!);
+    };
     const started = performance.now();
-    for (const body of bodies) await target.send(body);
+    await Promise.all(Array.from({ length: options.clients }, sender));
     const seconds = (performance.now() - started) / 1000;
     const rss = target.server.rssBytes();
     const throughput = options.alerts / seconds;
     const { counts, latencies } = target;
-    printTable(`Ingest through POST /alerts, batches of 1,000, with grouping — ${target.database.name}`, [
+    const senders = options.clients === 1 ? '' : `, ${options.clients} clients at once`;
+    printTable(`Ingest through POST /alerts, batches of 1,000, with grouping${senders} — ${target.database.name}`, [
       ['alerts', options.alerts],
       ['throughput', `${Math.round(throughput).toLocaleString('en')} alerts/s`],
       [
